@@ -1,0 +1,692 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+namespace FlakeTools.Syntax.Parsing;
+
+/// <summary>
+/// A recursive-descent parser for the whole Nix grammar (as Nix 2.x's bison grammar defines it),
+/// producing a lossless green tree. It never throws on input: what does not fit the grammar goes
+/// into Error nodes and a diagnostic.
+/// </summary>
+internal sealed class Parser
+{
+    /// <summary>How deep expressions may nest before the parser stops descending.</summary>
+    public const int MaxDepth = 1000;
+
+    private readonly GreenToken[] _tokens;
+    private readonly int[] _starts; // offset of each token's own text
+    private readonly List<RawDiagnostic> _diagnostics;
+    private int _index;
+    private int _depth;
+    private bool _reportedTooDeep;
+
+    private Parser(GreenToken[] tokens, int[] starts, List<RawDiagnostic> diagnostics)
+    {
+        _tokens = tokens;
+        _starts = starts;
+        _diagnostics = diagnostics;
+    }
+
+    public static (GreenNode Root, List<RawDiagnostic> Diagnostics) ParseRoot(string text)
+    {
+        var (tokens, starts, diagnostics) = Build(text);
+        var parser = new Parser(tokens, starts, diagnostics);
+        return (parser.ParseRootNode(), diagnostics);
+    }
+
+    /// <summary>Parses <paramref name="text"/> as the bindings of an attribute set body.</summary>
+    public static (GreenNode Set, List<RawDiagnostic> Diagnostics) ParseBindingList(string text)
+    {
+        var (tokens, starts, diagnostics) = Build(text);
+        var parser = new Parser(tokens, starts, diagnostics);
+        var children = new List<GreenElement>();
+        parser.ParseBindings(children, SyntaxKind.EndOfFileToken);
+        children.Add(parser.Take());
+        return (new GreenNode(SyntaxKind.AttrSet, children.ToArray()), diagnostics);
+    }
+
+    private static (GreenToken[] Tokens, int[] Starts, List<RawDiagnostic> Diagnostics) Build(string text)
+    {
+        var (raw, diagnostics) = Lexer.Lex(text);
+        var tokens = new List<GreenToken>(raw.Count / 2 + 1);
+        var starts = new List<int>(raw.Count / 2 + 1);
+        var pending = new List<GreenTrivia>();
+        var i = 0;
+        while (i < raw.Count)
+        {
+            var token = raw[i];
+            if (token.Kind.IsTrivia())
+            {
+                pending.Add(new GreenTrivia(token.Kind, Slice(text, token)));
+                i++;
+                continue;
+            }
+            var leading = pending.Count == 0 ? GreenToken.NoTrivia : pending.ToArray();
+            pending.Clear();
+            i++;
+            // Trailing trivia: up to and including the end of this line.
+            var trailing = new List<GreenTrivia>();
+            if (token.Kind != SyntaxKind.EndOfFileToken)
+            {
+                while (i < raw.Count && raw[i].Kind.IsTrivia())
+                {
+                    trailing.Add(new GreenTrivia(raw[i].Kind, Slice(text, raw[i])));
+                    i++;
+                    if (trailing[^1].Kind == SyntaxKind.EndOfLine) break;
+                }
+            }
+            tokens.Add(new GreenToken(token.Kind, Slice(text, token), leading, trailing.Count == 0 ? GreenToken.NoTrivia : trailing.ToArray()));
+            starts.Add(token.Start);
+        }
+        return (tokens.ToArray(), starts.ToArray(), diagnostics);
+    }
+
+    private static string Slice(string text, RawToken token) => token.Length switch
+    {
+        0 => string.Empty,
+        1 => CommonText(text[token.Start]) ?? text.Substring(token.Start, 1),
+        _ => text.Substring(token.Start, token.Length),
+    };
+
+    private static readonly string[] OneCharStrings = MakeOneCharStrings();
+
+    private static string[] MakeOneCharStrings()
+    {
+        var strings = new string[128];
+        for (var c = 0; c < 128; c++) strings[c] = ((char)c).ToString();
+        return strings;
+    }
+
+    private static string? CommonText(char c) => c < 128 ? OneCharStrings[c] : null;
+
+    // ---------------- token access ----------------
+
+    private SyntaxKind Peek(int ahead = 0)
+    {
+        var i = _index + ahead;
+        return i < _tokens.Length ? _tokens[i].Kind : SyntaxKind.EndOfFileToken;
+    }
+
+    private GreenToken Take()
+    {
+        var token = _tokens[_index];
+        if (_index < _tokens.Length - 1) _index++;
+        return token;
+    }
+
+    private GreenToken? Expect(SyntaxKind kind, string what)
+    {
+        if (Peek() == kind) return Take();
+        Error($"expected {what}, found {Peek().Describe()}");
+        return null;
+    }
+
+    private void Error(string message)
+    {
+        var start = _starts[_index];
+        _diagnostics.Add(new RawDiagnostic(start, _tokens[_index].Text.Length, message));
+    }
+
+    private static GreenNode Node(SyntaxKind kind, params GreenElement?[] children)
+    {
+        var count = 0;
+        foreach (var child in children) if (child is not null) count++;
+        if (count == children.Length) return new GreenNode(kind, children!);
+        var list = new GreenElement[count];
+        var k = 0;
+        foreach (var child in children) if (child is not null) list[k++] = child;
+        return new GreenNode(kind, list);
+    }
+
+    private static GreenNode Node(SyntaxKind kind, List<GreenElement> children) => new(kind, children.ToArray());
+
+    private bool Adjacent() =>
+        _index > 0 && _tokens[_index - 1].Trailing.Length == 0 && _tokens[_index].Leading.Length == 0;
+
+    // ---------------- nesting guard ----------------
+
+    private bool Enter()
+    {
+        _depth++;
+        if (_depth <= MaxDepth && RuntimeHelpers.TryEnsureSufficientExecutionStack()) return true;
+        _depth--;
+        return false;
+    }
+
+    private void Leave() => _depth--;
+
+    /// <summary>
+    /// Swallows one balanced group of tokens (a token, or an opener up to its matching closer)
+    /// into an Error node when nesting is too deep to descend further.
+    /// </summary>
+    private GreenNode TooDeep()
+    {
+        if (!_reportedTooDeep)
+        {
+            Error($"expression nested too deeply (more than {MaxDepth} levels); the rest of this expression is not parsed");
+            _reportedTooDeep = true;
+        }
+        var children = new List<GreenElement>();
+        if (IsStopToken(Peek())) return Node(SyntaxKind.Error, children);
+        var expected = new Stack<SyntaxKind>();
+        do
+        {
+            var kind = Peek();
+            var inString = expected.Count > 0 && expected.Peek() is SyntaxKind.QuoteToken or SyntaxKind.IndentedQuoteToken;
+            if (inString && kind == expected.Peek()) expected.Pop();
+            else if (kind == SyntaxKind.DollarBraceToken || (!inString && kind == SyntaxKind.OpenBraceToken)) expected.Push(SyntaxKind.CloseBraceToken);
+            else if (!inString && kind == SyntaxKind.OpenParenToken) expected.Push(SyntaxKind.CloseParenToken);
+            else if (!inString && kind == SyntaxKind.OpenBracketToken) expected.Push(SyntaxKind.CloseBracketToken);
+            else if (!inString && kind is SyntaxKind.QuoteToken or SyntaxKind.IndentedQuoteToken) expected.Push(kind);
+            else if (!inString && expected.Count > 0 && kind == expected.Peek()) expected.Pop();
+            children.Add(Take());
+        }
+        while (expected.Count > 0 && Peek() != SyntaxKind.EndOfFileToken);
+        return Node(SyntaxKind.Error, children);
+    }
+
+    // ---------------- expressions ----------------
+
+    private GreenNode ParseRootNode()
+    {
+        var expression = ParseExpression();
+        GreenNode? rest = null;
+        if (Peek() != SyntaxKind.EndOfFileToken)
+        {
+            Error($"unexpected {Peek().Describe()} after the end of the expression");
+            var children = new List<GreenElement>();
+            while (Peek() != SyntaxKind.EndOfFileToken) children.Add(Take());
+            rest = Node(SyntaxKind.Error, children);
+        }
+        return Node(SyntaxKind.Root, expression, rest, Take());
+    }
+
+    private GreenNode ParseExpression()
+    {
+        if (!Enter()) return TooDeep();
+        try
+        {
+            return ParseFunction();
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private GreenNode ParseFunction()
+    {
+        switch (Peek())
+        {
+            case SyntaxKind.IdentifierToken when Peek(1) == SyntaxKind.ColonToken:
+            {
+                var parameter = Node(SyntaxKind.Identifier, Take());
+                var colon = Take();
+                return Node(SyntaxKind.Lambda, parameter, colon, ParseExpression());
+            }
+            case SyntaxKind.IdentifierToken when Peek(1) == SyntaxKind.AtToken:
+            {
+                var bind = Node(SyntaxKind.PatternBind, Node(SyntaxKind.Identifier, Take()), Take());
+                var pattern = ParsePattern(bind);
+                var colon = Expect(SyntaxKind.ColonToken, "':' after the function's argument pattern");
+                return Node(SyntaxKind.Lambda, pattern, colon, ParseExpression());
+            }
+            case SyntaxKind.OpenBraceToken when IsPatternStart():
+            {
+                var pattern = ParsePattern(null);
+                var colon = Expect(SyntaxKind.ColonToken, "':' after the function's argument pattern");
+                return Node(SyntaxKind.Lambda, pattern, colon, ParseExpression());
+            }
+            case SyntaxKind.AssertKeyword:
+            {
+                var keyword = Take();
+                var condition = ParseExpression();
+                var semicolon = Expect(SyntaxKind.SemicolonToken, "';' after the assertion");
+                return Node(SyntaxKind.Assert, keyword, condition, semicolon, ParseExpression());
+            }
+            case SyntaxKind.WithKeyword:
+            {
+                var keyword = Take();
+                var scope = ParseExpression();
+                var semicolon = Expect(SyntaxKind.SemicolonToken, "';' after the 'with' expression");
+                return Node(SyntaxKind.With, keyword, scope, semicolon, ParseExpression());
+            }
+            case SyntaxKind.LetKeyword when Peek(1) != SyntaxKind.OpenBraceToken:
+            {
+                var children = new List<GreenElement> { Take() };
+                ParseBindings(children, SyntaxKind.InKeyword);
+                var inKeyword = Expect(SyntaxKind.InKeyword, "'in' after the 'let' bindings");
+                if (inKeyword is not null) children.Add(inKeyword);
+                children.Add(ParseExpression());
+                return Node(SyntaxKind.LetIn, children);
+            }
+            case SyntaxKind.IfKeyword:
+            {
+                var ifKeyword = Take();
+                var condition = ParseExpression();
+                var thenKeyword = Expect(SyntaxKind.ThenKeyword, "'then'");
+                var whenTrue = ParseExpression();
+                var elseKeyword = Expect(SyntaxKind.ElseKeyword, "'else' (every 'if' needs one)");
+                var whenFalse = ParseExpression();
+                return Node(SyntaxKind.IfElse, ifKeyword, condition, thenKeyword, whenTrue, elseKeyword, whenFalse);
+            }
+            default:
+                return ParseBinary(0);
+        }
+    }
+
+    private bool IsPatternStart()
+    {
+        switch (Peek(1))
+        {
+            case SyntaxKind.EllipsisToken:
+                return true;
+            case SyntaxKind.CloseBraceToken:
+                return Peek(2) is SyntaxKind.ColonToken or SyntaxKind.AtToken;
+            case SyntaxKind.IdentifierToken:
+                return Peek(2) is SyntaxKind.CommaToken or SyntaxKind.QuestionToken or SyntaxKind.CloseBraceToken;
+            default:
+                return false;
+        }
+    }
+
+    private GreenNode ParsePattern(GreenNode? leadingBind)
+    {
+        var children = new List<GreenElement>();
+        if (leadingBind is not null) children.Add(leadingBind);
+        var open = Expect(SyntaxKind.OpenBraceToken, "'{' to start the argument pattern");
+        if (open is not null)
+        {
+            children.Add(open);
+            while (true)
+            {
+                var kind = Peek();
+                if (kind is SyntaxKind.CloseBraceToken or SyntaxKind.EndOfFileToken or SyntaxKind.ColonToken) break;
+                if (kind == SyntaxKind.EllipsisToken)
+                {
+                    children.Add(Take());
+                    if (Peek() != SyntaxKind.CloseBraceToken) Error("'...' must be the last item of the argument pattern");
+                    continue;
+                }
+                if (kind == SyntaxKind.IdentifierToken)
+                {
+                    var name = Node(SyntaxKind.Identifier, Take());
+                    if (Peek() == SyntaxKind.QuestionToken)
+                    {
+                        var question = Take();
+                        children.Add(Node(SyntaxKind.Formal, name, question, ParseExpression()));
+                    }
+                    else
+                    {
+                        children.Add(Node(SyntaxKind.Formal, name));
+                    }
+                    if (Peek() == SyntaxKind.CommaToken) { children.Add(Take()); continue; }
+                    if (Peek() != SyntaxKind.CloseBraceToken) Error($"expected ',' or '}}' in the argument pattern, found {Peek().Describe()}");
+                    else continue;
+                }
+                else
+                {
+                    Error($"unexpected {kind.Describe()} in the argument pattern");
+                }
+                // Recovery: skip one token.
+                if (Peek() is SyntaxKind.CloseBraceToken or SyntaxKind.EndOfFileToken or SyntaxKind.ColonToken) break;
+                children.Add(Node(SyntaxKind.Error, Take()));
+            }
+            var close = Expect(SyntaxKind.CloseBraceToken, "'}' to end the argument pattern");
+            if (close is not null) children.Add(close);
+        }
+        if (leadingBind is null && Peek() == SyntaxKind.AtToken)
+        {
+            var at = Take();
+            var name = Peek() == SyntaxKind.IdentifierToken ? Node(SyntaxKind.Identifier, Take()) : null;
+            if (name is null) Error("expected a name after '@'");
+            children.Add(Node(SyntaxKind.PatternBind, at, name));
+        }
+        return Node(SyntaxKind.Pattern, children);
+    }
+
+    private static int BinaryPrecedence(SyntaxKind kind) => kind switch
+    {
+        SyntaxKind.ArrowToken => 1,
+        SyntaxKind.BarBarToken => 2,
+        SyntaxKind.AmpersandAmpersandToken => 3,
+        SyntaxKind.EqualsEqualsToken or SyntaxKind.BangEqualsToken => 4,
+        SyntaxKind.LessToken or SyntaxKind.GreaterToken or SyntaxKind.LessEqualsToken or SyntaxKind.GreaterEqualsToken => 5,
+        SyntaxKind.SlashSlashToken => 6,
+        SyntaxKind.PlusToken or SyntaxKind.MinusToken => 8,
+        SyntaxKind.StarToken or SyntaxKind.SlashToken => 9,
+        SyntaxKind.PlusPlusToken => 10,
+        SyntaxKind.QuestionToken => 11,
+        _ => 0,
+    };
+
+    private const int NotPrecedence = 7;
+    private const int NegatePrecedence = 12;
+
+    private static bool IsRightAssociative(SyntaxKind kind) =>
+        kind is SyntaxKind.ArrowToken or SyntaxKind.SlashSlashToken or SyntaxKind.PlusPlusToken;
+
+    private static bool IsNonAssociative(int precedence) => precedence is 4 or 5 or 11;
+
+    private GreenNode ParseBinary(int minPrecedence)
+    {
+        var left = ParseUnary();
+        while (true)
+        {
+            var kind = Peek();
+            var precedence = BinaryPrecedence(kind);
+            if (precedence == 0 || precedence < minPrecedence) break;
+            if (kind == SyntaxKind.QuestionToken)
+            {
+                var question = Take();
+                left = Node(SyntaxKind.HasAttr, left, question, ParseAttrPath());
+            }
+            else if (IsRightAssociative(kind))
+            {
+                var operands = new List<GreenNode> { left };
+                var operators = new List<GreenToken>();
+                while (Peek() == kind)
+                {
+                    operators.Add(Take());
+                    operands.Add(ParseBinary(precedence + 1));
+                }
+                left = operands[^1];
+                for (var i = operators.Count - 1; i >= 0; i--) left = Node(SyntaxKind.BinaryOp, operands[i], operators[i], left);
+            }
+            else
+            {
+                var op = Take();
+                var right = ParseBinary(precedence + 1);
+                left = Node(SyntaxKind.BinaryOp, left, op, right);
+            }
+            if (IsNonAssociative(precedence) && BinaryPrecedence(Peek()) == precedence)
+            {
+                Error($"{Peek().Describe()} cannot follow this comparison directly: these operators do not chain; add parentheses");
+            }
+        }
+        return left;
+    }
+
+    private GreenNode ParseUnary()
+    {
+        var kind = Peek();
+        if (kind is not (SyntaxKind.BangToken or SyntaxKind.MinusToken)) return ParseApplication();
+        if (!Enter()) return TooDeep();
+        try
+        {
+            var op = Take();
+            var operand = ParseBinary((kind == SyntaxKind.BangToken ? NotPrecedence : NegatePrecedence) + 1);
+            return Node(SyntaxKind.UnaryOp, op, operand);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private bool CanStartSimple(SyntaxKind kind) => kind switch
+    {
+        SyntaxKind.IdentifierToken or SyntaxKind.IntegerToken or SyntaxKind.FloatToken or SyntaxKind.UriToken
+            or SyntaxKind.PathToken or SyntaxKind.HomePathToken or SyntaxKind.SearchPathToken
+            or SyntaxKind.QuoteToken or SyntaxKind.IndentedQuoteToken
+            or SyntaxKind.OpenParenToken or SyntaxKind.OpenBraceToken or SyntaxKind.OpenBracketToken
+            or SyntaxKind.RecKeyword => true,
+        SyntaxKind.LetKeyword => Peek(1) == SyntaxKind.OpenBraceToken,
+        _ => false,
+    };
+
+    private GreenNode ParseApplication()
+    {
+        var function = ParseSelect();
+        while (CanStartSimple(Peek()))
+        {
+            var argument = ParseSelect();
+            function = Node(SyntaxKind.Apply, function, argument);
+        }
+        return function;
+    }
+
+    private GreenNode ParseSelect()
+    {
+        var simple = ParseSimple();
+        if (Peek() == SyntaxKind.DotToken)
+        {
+            var dot = Take();
+            var path = ParseAttrPath();
+            if (Peek() != SyntaxKind.OrKeyword) return Node(SyntaxKind.Select, simple, dot, path);
+            var orKeyword = Take();
+            if (!Enter()) return Node(SyntaxKind.Select, simple, dot, path, orKeyword, TooDeep());
+            try
+            {
+                return Node(SyntaxKind.Select, simple, dot, path, orKeyword, ParseSelect());
+            }
+            finally
+            {
+                Leave();
+            }
+        }
+        if (Peek() == SyntaxKind.OrKeyword)
+        {
+            // Nix reads `f or` as `f` applied to a variable named `or`.
+            return Node(SyntaxKind.Apply, simple, Node(SyntaxKind.Identifier, Take()));
+        }
+        return simple;
+    }
+
+    private GreenNode ParseSimple()
+    {
+        if (!Enter()) return TooDeep();
+        try
+        {
+            return ParseSimpleCore();
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private GreenNode ParseSimpleCore()
+    {
+        switch (Peek())
+        {
+            case SyntaxKind.IdentifierToken:
+                return Node(SyntaxKind.Identifier, Take());
+            case SyntaxKind.IntegerToken:
+            case SyntaxKind.FloatToken:
+            case SyntaxKind.UriToken:
+                return Node(SyntaxKind.Literal, Take());
+            case SyntaxKind.SearchPathToken:
+                return Node(SyntaxKind.SearchPath, Take());
+            case SyntaxKind.QuoteToken:
+                return ParseString(SyntaxKind.String, SyntaxKind.QuoteToken);
+            case SyntaxKind.IndentedQuoteToken:
+                return ParseString(SyntaxKind.IndentedString, SyntaxKind.IndentedQuoteToken);
+            case SyntaxKind.PathToken:
+            case SyntaxKind.HomePathToken:
+                return ParsePath();
+            case SyntaxKind.OpenParenToken:
+            {
+                var open = Take();
+                var inner = ParseExpression();
+                var close = Expect(SyntaxKind.CloseParenToken, "')'");
+                return Node(SyntaxKind.Parenthesized, open, inner, close);
+            }
+            case SyntaxKind.RecKeyword:
+            case SyntaxKind.LetKeyword:
+            {
+                var keyword = Take();
+                if (Peek() != SyntaxKind.OpenBraceToken)
+                {
+                    Error($"expected '{{' after '{keyword.Text}'");
+                    return Node(SyntaxKind.AttrSet, keyword);
+                }
+                return ParseAttrSet(keyword);
+            }
+            case SyntaxKind.OpenBraceToken:
+                return ParseAttrSet(null);
+            case SyntaxKind.OpenBracketToken:
+                return ParseList();
+            default:
+                return Missing("an expression");
+        }
+    }
+
+    private GreenNode Missing(string what)
+    {
+        var kind = Peek();
+        Error($"expected {what}, found {kind.Describe()}");
+        if (IsStopToken(kind)) return Node(SyntaxKind.Error);
+        return Node(SyntaxKind.Error, Take());
+    }
+
+    private static bool IsStopToken(SyntaxKind kind) => kind is SyntaxKind.EndOfFileToken
+        or SyntaxKind.CloseParenToken or SyntaxKind.CloseBracketToken or SyntaxKind.CloseBraceToken
+        or SyntaxKind.SemicolonToken or SyntaxKind.CommaToken
+        or SyntaxKind.InKeyword or SyntaxKind.ThenKeyword or SyntaxKind.ElseKeyword
+        or SyntaxKind.QuoteToken or SyntaxKind.IndentedQuoteToken;
+
+    private GreenNode ParseString(SyntaxKind nodeKind, SyntaxKind quote)
+    {
+        var children = new List<GreenElement> { Take() };
+        while (true)
+        {
+            var kind = Peek();
+            if (kind == quote) { children.Add(Take()); break; }
+            if (kind == SyntaxKind.StringTextToken) { children.Add(Take()); continue; }
+            if (kind == SyntaxKind.DollarBraceToken) { children.Add(ParseInterpolation()); continue; }
+            Error(nodeKind == SyntaxKind.String
+                ? "unterminated string: add the closing '\"'"
+                : "unterminated indented string: add the closing \"''\"");
+            break;
+        }
+        return Node(nodeKind, children);
+    }
+
+    private GreenNode ParseInterpolation()
+    {
+        var open = Take();
+        var inner = ParseExpression();
+        var close = Expect(SyntaxKind.CloseBraceToken, "'}' to close '${'");
+        return Node(SyntaxKind.Interpolation, open, inner, close);
+    }
+
+    private GreenNode ParsePath()
+    {
+        var children = new List<GreenElement> { Take() };
+        while (true)
+        {
+            if (Peek() == SyntaxKind.PathTextToken) { children.Add(Take()); continue; }
+            if (Peek() == SyntaxKind.DollarBraceToken && Adjacent()) { children.Add(ParseInterpolation()); continue; }
+            break;
+        }
+        return Node(SyntaxKind.Path, children);
+    }
+
+    private GreenNode ParseList()
+    {
+        var children = new List<GreenElement> { Take() };
+        while (true)
+        {
+            var kind = Peek();
+            if (kind == SyntaxKind.CloseBracketToken) { children.Add(Take()); break; }
+            if (CanStartSimple(kind)) { children.Add(ParseSelect()); continue; }
+            if (kind is SyntaxKind.EndOfFileToken or SyntaxKind.CloseBraceToken or SyntaxKind.CloseParenToken
+                or SyntaxKind.SemicolonToken or SyntaxKind.InKeyword or SyntaxKind.ThenKeyword or SyntaxKind.ElseKeyword)
+            {
+                Error($"expected ']' to close the list, found {kind.Describe()}");
+                break;
+            }
+            Error(kind == SyntaxKind.MinusToken
+                ? "a list element cannot start with '-': write a negative number in parentheses, e.g. [ (-1) ]"
+                : $"unexpected {kind.Describe()} in a list (a function call in a list needs parentheses)");
+            children.Add(Node(SyntaxKind.Error, Take()));
+        }
+        return Node(SyntaxKind.List, children);
+    }
+
+    private GreenNode ParseAttrSet(GreenToken? keyword)
+    {
+        var children = new List<GreenElement>();
+        if (keyword is not null) children.Add(keyword);
+        children.Add(Take());
+        ParseBindings(children, SyntaxKind.CloseBraceToken);
+        var close = Expect(SyntaxKind.CloseBraceToken, "'}' to close the attribute set");
+        if (close is not null) children.Add(close);
+        return Node(SyntaxKind.AttrSet, children);
+    }
+
+    private void ParseBindings(List<GreenElement> children, SyntaxKind terminator)
+    {
+        while (true)
+        {
+            var kind = Peek();
+            if (kind == terminator || kind == SyntaxKind.EndOfFileToken) return;
+            if (terminator == SyntaxKind.InKeyword && kind is SyntaxKind.CloseBraceToken or SyntaxKind.CloseParenToken or SyntaxKind.CloseBracketToken) return;
+            if (kind == SyntaxKind.InheritKeyword) { children.Add(ParseInherit()); continue; }
+            if (IsAttrStart(kind)) { children.Add(ParseBinding()); continue; }
+            Error(kind == SyntaxKind.SemicolonToken
+                ? "unexpected ';' (an extra semicolon?)"
+                : $"expected an attribute name, 'inherit' or '{(terminator == SyntaxKind.InKeyword ? "in" : "}")}', found {kind.Describe()}");
+            children.Add(Node(SyntaxKind.Error, Take()));
+        }
+    }
+
+    private static bool IsAttrStart(SyntaxKind kind) => kind is SyntaxKind.IdentifierToken or SyntaxKind.OrKeyword
+        or SyntaxKind.QuoteToken or SyntaxKind.DollarBraceToken;
+
+    private GreenNode ParseBinding()
+    {
+        var path = ParseAttrPath();
+        var equals = Expect(SyntaxKind.EqualsToken, "'=' after the attribute name");
+        GreenNode? value = null;
+        if (equals is not null || !IsStopToken(Peek())) value = ParseExpression();
+        var semicolon = Expect(SyntaxKind.SemicolonToken, "';' after the attribute's value");
+        return Node(SyntaxKind.Binding, path, equals, value, semicolon);
+    }
+
+    private GreenNode ParseInherit()
+    {
+        var children = new List<GreenElement> { Take() };
+        if (Peek() == SyntaxKind.OpenParenToken)
+        {
+            var open = Take();
+            var source = ParseExpression();
+            var close = Expect(SyntaxKind.CloseParenToken, "')' after the 'inherit' source");
+            children.Add(Node(SyntaxKind.InheritFrom, open, source, close));
+        }
+        while (IsAttrStart(Peek())) children.Add(ParseAttrName());
+        var semicolon = Expect(SyntaxKind.SemicolonToken, "';' to end 'inherit'");
+        if (semicolon is not null) children.Add(semicolon);
+        return Node(SyntaxKind.Inherit, children);
+    }
+
+    private GreenNode ParseAttrPath()
+    {
+        var children = new List<GreenElement>();
+        if (!IsAttrStart(Peek()))
+        {
+            children.Add(Missing("an attribute name"));
+            return Node(SyntaxKind.AttrPath, children);
+        }
+        children.Add(ParseAttrName());
+        while (Peek() == SyntaxKind.DotToken)
+        {
+            children.Add(Take());
+            if (!IsAttrStart(Peek()))
+            {
+                children.Add(Missing("an attribute name after '.'"));
+                break;
+            }
+            children.Add(ParseAttrName());
+        }
+        return Node(SyntaxKind.AttrPath, children);
+    }
+
+    private GreenNode ParseAttrName() => Peek() switch
+    {
+        SyntaxKind.QuoteToken => ParseString(SyntaxKind.String, SyntaxKind.QuoteToken),
+        SyntaxKind.DollarBraceToken => ParseInterpolation(),
+        _ => Node(SyntaxKind.Identifier, Take()),
+    };
+}
