@@ -65,7 +65,7 @@ public sealed class ParseOracle
     {
         try
         {
-            var text = File.ReadAllText(file);
+            var text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(file)); // keeps a BOM, unlike ReadAllText
             var ours = SyntaxTree.Parse(text);
             if (ours.Root.ToFullString() != text) return new OracleResult(file, Verdict.RoundTripFailure, "the tree does not print back the input");
 

@@ -55,7 +55,11 @@ internal sealed class Lexer
 
     private void Run()
     {
-        if (_text.Length > 0 && _text[0] == '\uFEFF') Emit(SyntaxKind.ByteOrderMark, 1);
+        if (_text.Length > 0 && _text[0] == '\uFEFF')
+        {
+            _diagnostics.Add(new RawDiagnostic(0, 1, "the file starts with a byte order mark, which Nix does not accept; save it as UTF-8 without BOM"));
+            Emit(SyntaxKind.ByteOrderMark, 1);
+        }
         while (_pos < _text.Length)
         {
             switch (Current)
@@ -332,11 +336,28 @@ internal sealed class Lexer
         return end - i;
     }
 
+    // The end of the run of path characters containing i. Cached: within one run every position
+    // shares the end, and rescanning it per token would make runs like `-----` quadratic.
+    private int _runStart = -1;
+    private int _runEnd = -1;
+
+    private int PathCharRunEnd(int i)
+    {
+        if (i >= _runStart && i < _runEnd) return _runEnd;
+        var end = i;
+        while (IsPathChar(At(end))) end++;
+        if (end > i)
+        {
+            _runStart = i;
+            _runEnd = end;
+        }
+        return end;
+    }
+
     // {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
     private int MatchPath(int i)
     {
-        var end = i;
-        while (IsPathChar(At(end))) end++;
+        var end = PathCharRunEnd(i);
         var segments = 0;
         while (At(end) == '/' && IsPathChar(At(end + 1)))
         {
@@ -352,8 +373,7 @@ internal sealed class Lexer
     // {PATH_CHAR}*\/
     private int MatchPathSegment(int i)
     {
-        var end = i;
-        while (IsPathChar(At(end))) end++;
+        var end = PathCharRunEnd(i);
         return At(end) == '/' ? end + 1 - i : 0;
     }
 

@@ -475,19 +475,6 @@ internal sealed class Parser
 
     private GreenNode ParseSimple()
     {
-        if (!Enter()) return TooDeep();
-        try
-        {
-            return ParseSimpleCore();
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    private GreenNode ParseSimpleCore()
-    {
         switch (Peek())
         {
             case SyntaxKind.IdentifierToken:
@@ -583,7 +570,21 @@ internal sealed class Parser
         return Node(SyntaxKind.Path, children);
     }
 
+    // Lists nest without passing through ParseExpression, so they count a level themselves.
     private GreenNode ParseList()
+    {
+        if (!Enter()) return TooDeep();
+        try
+        {
+            return ParseListCore();
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private GreenNode ParseListCore()
     {
         var children = new List<GreenElement> { Take() };
         while (true)

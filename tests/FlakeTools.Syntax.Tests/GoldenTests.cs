@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace FlakeTools.Syntax.Tests;
+
+/// <summary>
+/// One .nix case per construct with a readable tree dump (.expect) beside it.
+/// Set FLAKETOOLS_UPDATE_GOLDEN=1 to rewrite the .expect files after a deliberate change, then review the diff.
+/// </summary>
+public class GoldenTests
+{
+    [Theory]
+    [MemberData(nameof(TestData.SuccessCases), MemberType = typeof(TestData))]
+    public void SuccessCaseParsesWithoutDiagnosticsAndMatchesItsDump(string name) => Check("success", name, expectErrors: false);
+
+    [Theory]
+    [MemberData(nameof(TestData.ErrorCases), MemberType = typeof(TestData))]
+    public void ErrorCaseGivesDiagnosticsAndMatchesItsDump(string name) => Check("error", name, expectErrors: true);
+
+    private static void Check(string folder, string name, bool expectErrors)
+    {
+        var path = Path.Combine(TestData.ParserDirectory, folder, name);
+        var text = TestData.Read(path);
+        var tree = SyntaxTree.Parse(text);
+        Assert.Equal(text, tree.Root.ToFullString());
+        Assert.Equal(expectErrors, tree.HasErrors);
+
+        var dump = SyntaxDump.Dump(tree.Root);
+        foreach (var diagnostic in tree.Diagnostics) dump += "diagnostic " + diagnostic + "\n";
+        var expectPath = Path.ChangeExtension(path, ".expect");
+        if (Environment.GetEnvironmentVariable("FLAKETOOLS_UPDATE_GOLDEN") == "1" || !File.Exists(expectPath))
+        {
+            File.WriteAllText(expectPath, dump);
+            Assert.True(File.Exists(expectPath), "written " + expectPath);
+            if (Environment.GetEnvironmentVariable("FLAKETOOLS_UPDATE_GOLDEN") != "1") Assert.Fail($"{expectPath} did not exist; it has been written: review and commit it");
+            return;
+        }
+        Assert.Equal(File.ReadAllText(expectPath), dump);
+    }
+}

@@ -1,0 +1,17 @@
+[
+  1
+  0
+  42
+  1.5
+  .5
+  0.5
+  1.
+  2.5e3
+  1.0e+2
+  https://example.org/file.tar.gz?x=1&y=2
+  github:NixOS/nixpkgs
+  x:x
+  true
+  false
+  null
+]

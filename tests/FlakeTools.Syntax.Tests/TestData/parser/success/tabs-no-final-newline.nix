@@ -1,0 +1,6 @@
+{
+	indented = "with tabs";
+	nested = {
+		deep = 1;
+	};
+}
