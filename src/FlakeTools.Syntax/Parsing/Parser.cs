@@ -48,56 +48,42 @@ internal sealed class Parser
     private static (GreenToken[] Tokens, int[] Starts, List<RawDiagnostic> Diagnostics) Build(string text)
     {
         var (raw, diagnostics) = Lexer.Lex(text);
+        var table = new TextTable();
         var tokens = new List<GreenToken>(raw.Count / 2 + 1);
         var starts = new List<int>(raw.Count / 2 + 1);
-        var pending = new List<GreenTrivia>();
         var i = 0;
         while (i < raw.Count)
         {
-            var token = raw[i];
-            if (token.Kind.IsTrivia())
-            {
-                pending.Add(new GreenTrivia(token.Kind, Slice(text, token)));
-                i++;
-                continue;
-            }
-            var leading = pending.Count == 0 ? GreenToken.NoTrivia : pending.ToArray();
-            pending.Clear();
-            i++;
+            // Leading trivia: everything since the previous token's line ended.
+            var leadingStart = i;
+            while (raw[i].Kind.IsTrivia()) i++;
+            var leading = Trivia(text, table, raw, leadingStart, i);
+            var token = raw[i++];
             // Trailing trivia: up to and including the end of this line.
-            var trailing = new List<GreenTrivia>();
+            var trailingStart = i;
             if (token.Kind != SyntaxKind.EndOfFileToken)
             {
                 while (i < raw.Count && raw[i].Kind.IsTrivia())
                 {
-                    trailing.Add(new GreenTrivia(raw[i].Kind, Slice(text, raw[i])));
                     i++;
-                    if (trailing[^1].Kind == SyntaxKind.EndOfLine) break;
+                    if (raw[i - 1].Kind == SyntaxKind.EndOfLine) break;
                 }
             }
-            tokens.Add(new GreenToken(token.Kind, Slice(text, token), leading, trailing.Count == 0 ? GreenToken.NoTrivia : trailing.ToArray()));
+            var trailing = Trivia(text, table, raw, trailingStart, i);
+            tokens.Add(new GreenToken(token.Kind, table.Get(text, token.Start, token.Length), leading, trailing));
             starts.Add(token.Start);
         }
         return (tokens.ToArray(), starts.ToArray(), diagnostics);
     }
 
-    private static string Slice(string text, RawToken token) => token.Length switch
+    private static GreenTrivia[] Trivia(string text, TextTable table, List<RawToken> raw, int from, int to)
     {
-        0 => string.Empty,
-        1 => CommonText(text[token.Start]) ?? text.Substring(token.Start, 1),
-        _ => text.Substring(token.Start, token.Length),
-    };
-
-    private static readonly string[] OneCharStrings = MakeOneCharStrings();
-
-    private static string[] MakeOneCharStrings()
-    {
-        var strings = new string[128];
-        for (var c = 0; c < 128; c++) strings[c] = ((char)c).ToString();
-        return strings;
+        if (from == to) return GreenToken.NoTrivia;
+        if (to - from == 1) return table.Single(raw[from].Kind, table.Get(text, raw[from].Start, raw[from].Length));
+        var trivia = new GreenTrivia[to - from];
+        for (var k = from; k < to; k++) trivia[k - from] = new GreenTrivia(raw[k].Kind, table.Get(text, raw[k].Start, raw[k].Length));
+        return trivia;
     }
-
-    private static string? CommonText(char c) => c < 128 ? OneCharStrings[c] : null;
 
     // ---------------- token access ----------------
 
