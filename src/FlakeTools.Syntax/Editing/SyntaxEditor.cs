@@ -47,6 +47,36 @@ public static class SyntaxEditor
         InsertMembers(set, bindingsText, after);
 
     /// <summary>
+    /// Inserts bindings into <paramref name="set"/> just before its member <paramref name="before"/>,
+    /// on their own line when that member starts one, else on the same line.
+    /// </summary>
+    public static SyntaxTree InsertBindingsBefore(SyntaxNode set, string bindingsText, SyntaxNode before)
+    {
+        if (before.Parent != set || before.Kind is not (SyntaxKind.Binding or SyntaxKind.Inherit)) throw new ArgumentException("the anchor is not a member of this set", nameof(before));
+        var eol = set.Tree.LineEnding;
+        var previous = set.GetChild(before.IndexInParent - 1);
+        var previousEndsLine = LastGreenToken(previous)?.Trailing.Any(t => t.Kind == SyntaxKind.EndOfLine) == true;
+        var indent = before.GetLineIndentation();
+        var leading = previousEndsLine && indent.Length > 0 ? new[] { new GreenTrivia(SyntaxKind.Whitespace, indent) } : GreenToken.NoTrivia;
+        var trailing = previousEndsLine ? new[] { new GreenTrivia(SyntaxKind.EndOfLine, eol) } : new[] { new GreenTrivia(SyntaxKind.Whitespace, " ") };
+        var members = ParseMembers(bindingsText, eol, indent);
+        var children = set.Green.Children.ToList();
+        children.InsertRange(before.IndexInParent, members.Select(m => (GreenElement)m.ReplaceFirstToken(t => t.WithLeading(leading)).ReplaceLastToken(t => t.WithTrailing(trailing))));
+        return Validated(ReplaceParent(set, new GreenNode(set.Kind, children.ToArray())));
+    }
+
+    private static List<GreenNode> ParseMembers(string text, string eol, string indent)
+    {
+        // Re-indent the snippet's own line breaks to the neighbours' indentation and line ending.
+        var normalized = text.Replace("\r\n", "\n").Trim('\n').Replace("\n", eol + indent);
+        var (parsed, diagnostics) = Parser.ParseBindingList(normalized);
+        if (diagnostics.Count > 0) throw new ArgumentException($"not valid Nix bindings: {diagnostics[0].Message} in {text}", nameof(text));
+        var members = parsed.Children.OfType<GreenNode>().Select(StripOuterTrivia).ToList();
+        if (members.Count == 0) throw new ArgumentException("no binding to insert", nameof(text));
+        return members;
+    }
+
+    /// <summary>
     /// Removes a binding or inherit together with its own comments (those on the lines above it
     /// and at the end of its line) and its whitespace.
     /// </summary>
@@ -265,35 +295,27 @@ public static class SyntaxEditor
             }
         }
 
-        // Re-indent the snippet's own line breaks to the neighbours' indentation and line ending.
-        var normalized = text.Replace("\r\n", "\n").Trim('\n').Replace("\n", eol + indent);
-        var (parsed, diagnostics) = Parser.ParseBindingList(normalized);
-        if (diagnostics.Count > 0) throw new ArgumentException($"not valid Nix bindings: {diagnostics[0].Message} in {text}", nameof(text));
-        var newMembers = parsed.Children.OfType<GreenNode>().ToList();
-        if (newMembers.Count == 0) throw new ArgumentException("no binding to insert", nameof(text));
-
-        var green = new List<GreenElement>();
-        for (var i = 0; i < newMembers.Count; i++)
-        {
-            var member = StripOuterTrivia(newMembers[i]);
-            member = member.ReplaceFirstToken(t => t.WithLeading(leading)).ReplaceLastToken(t => t.WithTrailing(trailing));
-            green.Add(member);
-        }
+        var green = ParseMembers(text, eol, indent)
+            .Select(member => (GreenElement)member.ReplaceFirstToken(t => t.WithLeading(leading)).ReplaceLastToken(t => t.WithTrailing(trailing)))
+            .ToList();
         var children = set.Green.Children.ToList();
         if (openReplacement is { } replaced) children[replaced.Index] = replaced.Token;
         children.InsertRange(insertAt, green);
         return Validated(ReplaceParent(set, new GreenNode(set.Kind, children.ToArray())));
     }
 
-    private static string IndentUnit(SyntaxTree tree)
+    /// <summary>The file's unit of indentation: a tab, or the smallest run of leading spaces (at most 4); two spaces when it has none.</summary>
+    public static string IndentUnit(SyntaxTree tree)
     {
+        var smallest = int.MaxValue;
         foreach (var line in tree.Text.Split('\n'))
         {
+            if (line.Trim().Length == 0) continue;
             if (line.StartsWith('\t')) return "\t";
             var spaces = line.Length - line.TrimStart(' ').Length;
-            if (spaces > 0 && line.Trim().Length > 0) return new string(' ', Math.Min(spaces, 4));
+            if (spaces > 0) smallest = Math.Min(smallest, spaces);
         }
-        return "  ";
+        return smallest == int.MaxValue ? "  " : new string(' ', Math.Min(smallest, 4));
     }
 
     private static GreenNode StripOuterTrivia(GreenNode node) =>

@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'bin/FlakeTools.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1e2a4c-9d3b-4e57-8a0f-2c6b7d9e4f13'
+    Author               = 'FlakeTools contributors'
+    CompanyName          = 'FlakeTools'
+    Copyright            = '(c) FlakeTools contributors. All rights reserved.'
+    Description          = 'Nix flakes as PowerShell pipeline objects: the inputs of flake.nix, the entries of flake.lock, flake registries and nixpkgs unfree settings.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('bin/FlakeTools.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-FlakeInput'
+        'Add-FlakeInput'
+        'Set-FlakeInput'
+        'Remove-FlakeInput'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('Nix', 'NixOS', 'Flakes', 'flake.lock', 'Linux')
+        }
+    }
+}

@@ -1,0 +1,90 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, documents and packages the FlakeTools module.
+.DESCRIPTION
+    Build    compiles the solution; the module is laid out in ./bin beside FlakeTools.psd1,
+             so `Import-Module ./FlakeTools.psd1` works afterwards.
+    Test     runs every test the machine can run (tests/run-all.sh: xunit, real nix, Pester).
+    Docs     turns docs/*.md (PlatyPS markdown) into MAML help in ./bin/en-US.
+    Package  lays out out/FlakeTools/<version>/ for Import-Module and Publish-Module.
+    Clean    removes build output.
+.EXAMPLE
+    ./build.ps1 Build, Docs
+.EXAMPLE
+    ./build.ps1 Package -Configuration Release
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$manifest = Import-PowerShellDataFile -Path (Join-Path $root 'FlakeTools.psd1')
+$version = $manifest.ModuleVersion
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-BuildTask {
+    Invoke-Native dotnet @('build', (Join-Path $root 'FlakeTools.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Write-Host "Built FlakeTools $version ($Configuration) into $(Join-Path $root 'bin')"
+}
+
+function Invoke-DocsTask {
+    $platy = Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $platy) {
+        throw 'Docs needs the Microsoft.PowerShell.PlatyPS module (Install-PSResource Microsoft.PowerShell.PlatyPS).'
+    }
+    Import-Module $platy -Force
+    $staging = Join-Path ([IO.Path]::GetTempPath()) "flaketools-maml-$PID"
+    try {
+        $help = Get-ChildItem (Join-Path $root 'docs') -Filter '*-*.md' | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
+        $null = $help | Export-MamlCommandHelp -OutputFolder $staging -Force
+        $target = Join-Path $root 'bin/en-US'
+        $null = New-Item -ItemType Directory -Force -Path $target
+        Get-ChildItem $staging -Recurse -Filter '*.xml' | Copy-Item -Destination (Join-Path $target 'FlakeTools.dll-Help.xml') -Force
+        $about = Join-Path $root 'docs/about_FlakeTools.md'
+        if (Test-Path $about) { Copy-Item $about (Join-Path $target 'about_FlakeTools.help.txt') -Force }
+        Write-Host "Help written to $target"
+    }
+    finally {
+        Remove-Item $staging -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-TestTask {
+    Invoke-Native bash @((Join-Path $root 'tests/run-all.sh'))
+}
+
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    Invoke-DocsTask
+    $destination = Join-Path $root "out/FlakeTools/$version"
+    Remove-Item $destination -Recurse -Force -ErrorAction SilentlyContinue
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $destination 'bin')
+    Copy-Item (Join-Path $root 'FlakeTools.psd1') $destination
+    Copy-Item (Join-Path $root 'bin/*') (Join-Path $destination 'bin') -Recurse -Exclude '*.pdb'
+    Copy-Item (Join-Path $root 'README.md') $destination
+    $null = Test-ModuleManifest (Join-Path $destination 'FlakeTools.psd1')
+    Write-Host "Packaged $destination"
+}
+
+function Invoke-CleanTask {
+    foreach ($folder in 'bin', 'out') { Remove-Item (Join-Path $root $folder) -Recurse -Force -ErrorAction SilentlyContinue }
+    Invoke-Native dotnet @('clean', (Join-Path $root 'FlakeTools.sln'), '--nologo', '-v', 'quiet')
+}
+
+foreach ($name in $Task) {
+    & "Invoke-${name}Task"
+}

@@ -1,0 +1,285 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using FlakeTools.Core.References;
+using FlakeTools.Syntax;
+
+namespace FlakeTools.Core.Flakes;
+
+/// <summary>
+/// A flake.nix opened for reading: its inputs in every style real flakes use (flat, block,
+/// nested, quoted, split across several bindings, <c>let</c>-wrapped), the <c>outputs</c>
+/// arguments, and what is wrong with it. Edits live in <see cref="FlakeEditor"/>.
+/// </summary>
+public sealed class FlakeFile
+{
+    private readonly Dictionary<string, InputDeclaration> _inputs = new();
+    private readonly List<Diagnostic> _diagnostics = new();
+
+    private FlakeFile(SyntaxTree tree, string? path)
+    {
+        Tree = tree;
+        Path = path;
+        _diagnostics.AddRange(tree.Diagnostics);
+        if (!tree.HasErrors) Read();
+    }
+
+    /// <summary>Reads a flake from its text; <paramref name="path"/> is only used in messages.</summary>
+    public static FlakeFile Parse(string text, string? path = null) => new(SyntaxTree.Parse(text), path);
+
+    internal static FlakeFile FromTree(SyntaxTree tree, string? path) => new(tree, path);
+
+    /// <summary>The file this was read from, if any.</summary>
+    public string? Path { get; }
+
+    /// <summary>The syntax tree.</summary>
+    public SyntaxTree Tree { get; }
+
+    /// <summary>The text.</summary>
+    public string Text => Tree.Text;
+
+    /// <summary>The top-level attribute set (inside any <c>let ... in</c> and parentheses), or null.</summary>
+    public AttrSetSyntax? TopLevel { get; private set; }
+
+    /// <summary>The <c>description</c>, when it is a constant string.</summary>
+    public string? Description { get; private set; }
+
+    /// <summary>The root inputs in source order.</summary>
+    public IReadOnlyList<InputDeclaration> Inputs => _inputs.Values.OrderBy(i => i.Line).ThenBy(i => i.Column).ToList();
+
+    /// <summary>The <c>outputs</c> function, or null.</summary>
+    public LambdaSyntax? Outputs { get; private set; }
+
+    /// <summary>The <c>outputs</c> argument pattern when it names its arguments (<c>{ self, nixpkgs, ... }</c>), else null.</summary>
+    public PatternSyntax? OutputsPattern => Outputs?.Parameter as PatternSyntax;
+
+    /// <summary>Syntax errors and flake-level problems, in order.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+    /// <summary>Whether Nix would refuse the file (syntax errors or flake errors).</summary>
+    public bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>The root input of that name, or null.</summary>
+    public InputDeclaration? FindInput(string name) => _inputs.TryGetValue(name, out var input) ? input : null;
+
+    /// <summary>The declaration at an input path such as <c>home-manager/nixpkgs</c>, or null.</summary>
+    public InputDeclaration? FindInputPath(IReadOnlyList<string> path)
+    {
+        if (path.Count == 0 || !_inputs.TryGetValue(path[0], out var current)) return null;
+        foreach (var name in path.Skip(1))
+        {
+            if (!current.Inputs.TryGetValue(name, out var next)) return null;
+            current = next;
+        }
+        return current;
+    }
+
+    /// <summary>The inputs as Nix evaluates them: what <c>(import ./flake.nix).inputs</c> gives as JSON.</summary>
+    public JsonObject InputsToJson()
+    {
+        var json = new JsonObject();
+        foreach (var input in _inputs.Values) json[input.Name] = input.ToJson();
+        return json;
+    }
+
+    // ---------------- reading ----------------
+
+    private void Read()
+    {
+        var expression = Unwrap(Tree.Root.Expression);
+        if (expression is not AttrSetSyntax top)
+        {
+            Report(Tree.Root.Expression ?? (SyntaxNode)Tree.Root, "a flake.nix must be an attribute set ({ description = ...; inputs = ...; outputs = ...; })", DiagnosticSeverity.Error);
+            return;
+        }
+        TopLevel = top;
+        foreach (var binding in top.Bindings)
+        {
+            var names = binding.AttrPath.StaticNames;
+            if (names is null)
+            {
+                Report(binding, "a flake's top-level attribute names must be constant", DiagnosticSeverity.Warning);
+                continue;
+            }
+            switch (names[0])
+            {
+                case "inputs":
+                    ReadInputs(names.Skip(1).ToList(), binding.Value, binding, depth: 1);
+                    break;
+                case "description" when names.Count == 1:
+                    Description = (Unwrap(binding.Value) as StringSyntax)?.ConstantValue;
+                    break;
+                case "outputs" when names.Count == 1:
+                    Outputs = Unwrap(binding.Value) as LambdaSyntax;
+                    if (Outputs is null) Report(binding, "outputs should be a function of the inputs ({ self, nixpkgs, ... }: { ... })", DiagnosticSeverity.Warning);
+                    break;
+                case "description" or "outputs" or "nixConfig":
+                    break;
+                default:
+                    Report(binding, $"'{names[0]}' is not a flake attribute: Nix allows only description, inputs, outputs and nixConfig at the top level", DiagnosticSeverity.Error);
+                    break;
+            }
+        }
+        foreach (var input in _inputs.Values.SelectMany(i => new[] { i }.Concat(i.Descendants()))) Finish(input);
+    }
+
+    /// <summary>Strips <c>let ... in</c> and parentheses around an expression.</summary>
+    internal static SyntaxNode? Unwrap(SyntaxNode? node)
+    {
+        while (true)
+        {
+            switch (node)
+            {
+                case LetInSyntax let: node = let.Body; break;
+                case ParenthesizedSyntax parenthesized: node = parenthesized.Expression; break;
+                default: return node;
+            }
+        }
+    }
+
+    // `inputs...` with the names after "inputs".
+    private void ReadInputs(List<string> path, SyntaxNode? value, BindingSyntax binding, int depth)
+    {
+        if (path.Count == 0)
+        {
+            if (Unwrap(value) is not AttrSetSyntax set)
+            {
+                Report(binding, "inputs must be an attribute set of input declarations", DiagnosticSeverity.Error);
+                return;
+            }
+            foreach (var inner in set.Bindings)
+            {
+                var names = inner.AttrPath.StaticNames;
+                if (names is null) { Report(inner, "input names must be constant", DiagnosticSeverity.Warning); continue; }
+                ReadInputs(names.ToList(), inner.Value, inner, 0);
+            }
+            return;
+        }
+        var name = path[0];
+        if (!_inputs.TryGetValue(name, out var input))
+        {
+            input = new InputDeclaration(name, null);
+            _inputs.Add(name, input);
+        }
+        ReadDeclaration(input, path.Skip(1).ToList(), value, binding, depth + 1);
+    }
+
+    /// <summary>Applies `rest = value` to a declaration (a root input or an override at any depth).</summary>
+    private void ReadDeclaration(InputDeclaration input, List<string> rest, SyntaxNode? value, BindingSyntax binding, int depth)
+    {
+        if (input.Bindings.Count == 0 || input.Line == 0)
+        {
+            var position = binding.StartPosition;
+            input.Line = position.Line;
+            input.Column = position.Column;
+        }
+        input.Bindings.Add((binding, depth));
+        if (rest.Count == 0)
+        {
+            if (Unwrap(value) is not AttrSetSyntax set)
+            {
+                Report(binding, $"input '{input.InputPath}' must be an attribute set such as {{ url = \"...\"; }}", DiagnosticSeverity.Error);
+                return;
+            }
+            input.Blocks.Add(set);
+            foreach (var inner in set.Bindings)
+            {
+                var names = inner.AttrPath.StaticNames;
+                if (names is null) { Report(inner, "attribute names in an input must be constant", DiagnosticSeverity.Warning); continue; }
+                ReadDeclaration(input, names.ToList(), inner.Value, inner, 0);
+            }
+            return;
+        }
+        var key = rest[0];
+        if (key == "inputs")
+        {
+            if (rest.Count == 1)
+            {
+                if (Unwrap(value) is not AttrSetSyntax set)
+                {
+                    Report(binding, $"'{input.InputPath}.inputs' must be an attribute set", DiagnosticSeverity.Error);
+                    return;
+                }
+                foreach (var inner in set.Bindings)
+                {
+                    var names = inner.AttrPath.StaticNames;
+                    if (names is null) { Report(inner, "input names must be constant", DiagnosticSeverity.Warning); continue; }
+                    ReadDeclaration(input.GetOrAddInput(names[0]), names.Skip(1).ToList(), inner.Value, inner, 1);
+                }
+                return;
+            }
+            ReadDeclaration(input.GetOrAddInput(rest[1]), rest.Skip(2).ToList(), value, binding, depth + 2);
+            return;
+        }
+        if (rest.Count > 1)
+        {
+            Report(binding, $"'{string.Join(".", rest)}' is not something an input declares (url, flake, follows, inputs.<name>..., or a reference attribute)", DiagnosticSeverity.Error);
+            return;
+        }
+        if (input.ValueBindings.ContainsKey(key))
+        {
+            Report(binding, $"'{key}' of input '{input.InputPath}' is already defined at line {input.ValueBindings[key].StartPosition.Line}", DiagnosticSeverity.Error);
+            return;
+        }
+        input.ValueBindings[key] = binding;
+        var constant = Constant(value);
+        switch (key)
+        {
+            case "url":
+                if (constant is string url) input.Url = url;
+                else if (Unwrap(value) is { Kind: SyntaxKind.Path } pathLiteral) input.Url = pathLiteral.ToString();
+                else Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
+                break;
+            case "flake":
+                input.HasFlakeAttribute = true;
+                if (constant is bool isFlake) input.IsFlake = isFlake;
+                else Report(binding, $"'flake' of input '{input.InputPath}' must be true or false", DiagnosticSeverity.Error);
+                break;
+            case "follows":
+                if (constant is string follows) input.Follows = follows;
+                else Report(binding, $"'follows' of input '{input.InputPath}' must be a constant string such as \"nixpkgs\"", DiagnosticSeverity.Error);
+                break;
+            default:
+                if (constant is not null) input.AddAttribute(key, constant);
+                else Report(binding, $"'{key}' of input '{input.InputPath}' is not a constant", DiagnosticSeverity.Warning);
+                break;
+        }
+    }
+
+    private void Finish(InputDeclaration input)
+    {
+        if (input.Follows is not null && (input.Url is not null || input.UsesAttributeForm))
+        {
+            Report(input.ValueBindings["follows"], $"input '{input.InputPath}' has both a url and follows; Nix rejects that: keep one", DiagnosticSeverity.Error);
+        }
+        try
+        {
+            if (input.Url is not null) input.Reference = FlakeReference.Parse(input.Url);
+            else if (input.UsesAttributeForm) input.Reference = FlakeReference.FromAttributes(input.Attributes);
+        }
+        catch (FlakeReferenceException e)
+        {
+            input.ReferenceError = e.Message;
+            var at = input.ValueBindings.TryGetValue("url", out var urlBinding) ? urlBinding : input.ValueBindings.GetValueOrDefault("type");
+            if (at is not null) Report(at, e.Message, DiagnosticSeverity.Error);
+        }
+    }
+
+    /// <summary>A constant value: string (without interpolation), bool, integer, or null when not constant.</summary>
+    internal static object? Constant(SyntaxNode? value) => Unwrap(value) switch
+    {
+        StringSyntax text => text.ConstantValue,
+        IdentifierSyntax { Name: "true" } => true,
+        IdentifierSyntax { Name: "false" } => false,
+        { Kind: SyntaxKind.Literal } literal when long.TryParse(literal.ToString(), out var number) => number,
+        _ => null,
+    };
+
+    private void Report(SyntaxNode node, string message, DiagnosticSeverity severity)
+    {
+        var span = node.Span;
+        var position = Tree.GetLinePosition(span.Start);
+        _diagnostics.Add(new Diagnostic(message, span, position.Line, position.Column, severity));
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using FlakeTools.Core.IO;
+using FlakeTools.Core.Locks;
+
+namespace FlakeTools.Core.Flakes;
+
+/// <summary>A flake directory: its flake.nix and, if present, its flake.lock.</summary>
+public sealed class FlakeSource
+{
+    private FlakeSource(string directory, string flakePath, FlakeFile flake, FlakeLock? lockFile, string? lockError)
+    {
+        Directory = directory;
+        FlakePath = flakePath;
+        Flake = flake;
+        Lock = lockFile;
+        LockError = lockError;
+    }
+
+    /// <summary>The flake's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The flake.nix file.</summary>
+    public string FlakePath { get; }
+
+    /// <summary>The parsed flake.nix.</summary>
+    public FlakeFile Flake { get; }
+
+    /// <summary>The flake.lock beside it, or null.</summary>
+    public FlakeLock? Lock { get; }
+
+    /// <summary>Why flake.lock could not be read, when it exists but is broken.</summary>
+    public string? LockError { get; }
+
+    /// <summary>The lock file's path (whether or not it exists).</summary>
+    public string LockPath => Path.Combine(Directory, "flake.lock");
+
+    /// <summary>
+    /// Opens a flake from a directory or its flake.nix. Throws <see cref="FileAccessException"/>
+    /// when there is no flake.nix to read.
+    /// </summary>
+    public static FlakeSource Open(string path)
+    {
+        var full = Path.GetFullPath(path);
+        string directory, flakePath;
+        if (System.IO.Directory.Exists(full))
+        {
+            directory = full;
+            flakePath = Path.Combine(full, "flake.nix");
+            if (!File.Exists(flakePath)) throw new FileAccessException(flakePath, $"{full} has no flake.nix; give the flake's directory or its flake.nix");
+        }
+        else if (File.Exists(full))
+        {
+            flakePath = full;
+            directory = Path.GetDirectoryName(full)!;
+        }
+        else
+        {
+            throw new FileAccessException(full, $"{full} does not exist");
+        }
+        var flake = FlakeFile.Parse(TextFile.Read(flakePath), flakePath);
+        FlakeLock? lockFile = null;
+        string? lockError = null;
+        var lockPath = Path.Combine(directory, "flake.lock");
+        if (File.Exists(lockPath))
+        {
+            try
+            {
+                lockFile = FlakeLock.Parse(TextFile.Read(lockPath), lockPath);
+            }
+            catch (FlakeLockException e)
+            {
+                lockError = e.Message;
+            }
+        }
+        return new FlakeSource(directory, flakePath, flake, lockFile, lockError);
+    }
+
+    /// <summary>The root inputs with what the lock pins for each.</summary>
+    public IReadOnlyList<FlakeInput> GetInputs(DateTimeOffset now)
+    {
+        var result = new List<FlakeInput>();
+        foreach (var declaration in Flake.Inputs)
+        {
+            LockedInfo? locked = null;
+            if (Lock is not null)
+            {
+                var node = Lock.Resolve(new[] { declaration.Name });
+                if (node is not null) locked = LockedInfo.From(node, now);
+            }
+            result.Add(new FlakeInput(declaration, Directory, FlakePath, locked));
+        }
+        return result;
+    }
+
+    /// <summary>Writes a new flake.nix text atomically; returns whether the file changed.</summary>
+    public bool Save(FlakeFile edited) => TextFile.WriteAtomic(FlakePath, edited.Text);
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using FlakeTools.Core.Flakes;
+using FlakeTools.Core.IO;
+using FlakeTools.Core.Locks;
+using FlakeTools.Core.References;
+
+namespace FlakeTools.Commands;
+
+/// <summary>
+/// What the FlakeTools cmdlets share: <c>-Path</c> (wildcards) and <c>-LiteralPath</c> resolved
+/// through the FileSystem provider, and failures turned into error records with stable ids.
+/// </summary>
+public abstract class FlakeCmdlet : PSCmdlet
+{
+    /// <summary>Parameter set name for <c>-Path</c>.</summary>
+    protected const string PathSet = "Path";
+
+    /// <summary>Parameter set name for <c>-LiteralPath</c>.</summary>
+    protected const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>
+    /// The flake's directory or flake.nix; wildcards allowed. Defaults to the current directory.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = { "." };
+
+    /// <summary>The flake's directory or flake.nix, taken literally (no wildcards).</summary>
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>The file-system paths the user named, resolved; errors for the ones that do not resolve.</summary>
+    protected IEnumerable<string> ResolvedPaths()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var item in literal ? LiteralPath : Path)
+        {
+            List<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                if (literal)
+                {
+                    resolved = new List<string> { SessionState.Path.GetUnresolvedProviderPathFromPSPath(item, out provider, out _) };
+                }
+                else
+                {
+                    resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(item, out provider).ToList();
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, item));
+                continue;
+            }
+            catch (System.Management.Automation.DriveNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, item));
+                continue;
+            }
+            if (provider.Name != "FileSystem")
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{item}' is not a file-system path; flakes live in the file system"), "NotFileSystemPath", ErrorCategory.InvalidArgument, item));
+                continue;
+            }
+            foreach (var path in resolved) yield return path;
+        }
+    }
+
+    /// <summary>Opens the flake at a resolved path, or writes an error and returns null.</summary>
+    protected FlakeSource? OpenFlake(string path)
+    {
+        try
+        {
+            var source = FlakeSource.Open(path);
+            if (source.LockError is not null) WriteWarning(source.LockError + " (inputs are shown without lock data)");
+            return source;
+        }
+        catch (FileAccessException e)
+        {
+            WriteError(new ErrorRecord(e, "FlakeNotFound", ErrorCategory.ObjectNotFound, path));
+            return null;
+        }
+    }
+
+    /// <summary>Writes an error when flake.nix has errors; returns whether it is usable.</summary>
+    protected bool CheckParsed(FlakeSource source)
+    {
+        if (!source.Flake.HasErrors) return true;
+        var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error);
+        var message = $"{source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix (nix flake check shows the same problem) and try again.";
+        WriteError(new ErrorRecord(new InvalidDataException(message), "FlakeParseError", ErrorCategory.ParserError, source.FlakePath));
+        return false;
+    }
+
+    /// <summary>Writes the error for an input name that the flake does not declare.</summary>
+    protected void WriteInputNotFound(FlakeSource source, string name)
+    {
+        var names = string.Join(", ", source.Flake.Inputs.Select(i => i.Name));
+        var error = new ItemNotFoundException($"{source.FlakePath} has no input '{name}'" + (names.Length > 0 ? $"; its inputs are: {names}" : " (it declares no inputs)"));
+        WriteError(new ErrorRecord(error, "InputNotFound", ErrorCategory.ObjectNotFound, name));
+    }
+
+    /// <summary>Parses a reference given on the command line, or writes an error and returns null.</summary>
+    protected FlakeReference? ParseReference(string url)
+    {
+        try
+        {
+            return FlakeReference.Parse(url);
+        }
+        catch (FlakeReferenceException e)
+        {
+            WriteError(new ErrorRecord(e, "InvalidReference", ErrorCategory.InvalidArgument, url));
+            return null;
+        }
+    }
+
+    /// <summary>Turns an edit failure into an error record with a stable id.</summary>
+    protected void WriteEditError(FlakeEditException e, object target)
+    {
+        var (id, category) = e.Error switch
+        {
+            FlakeEditError.InputNotFound => ("InputNotFound", ErrorCategory.ObjectNotFound),
+            FlakeEditError.InputExists => ("InputExists", ErrorCategory.ResourceExists),
+            FlakeEditError.FlakeInvalid => ("FlakeParseError", ErrorCategory.ParserError),
+            _ => ("EditFailed", ErrorCategory.InvalidOperation),
+        };
+        WriteError(new ErrorRecord(e, id, category, target));
+    }
+
+    /// <summary>
+    /// Writes an edited flake.nix after ShouldProcess, reporting the changed lines in the
+    /// -WhatIf/-Confirm text. Returns whether it was written.
+    /// </summary>
+    protected bool SaveEdit(FlakeSource source, FlakeEditResult result, string action)
+    {
+        foreach (var warning in result.Warnings) WriteWarning(warning);
+        if (!result.Changed)
+        {
+            WriteVerbose($"{source.FlakePath}: nothing to change ({action})");
+            return false;
+        }
+        var description = action + Environment.NewLine + LineDiff.Describe(source.Flake.Text, result.Flake.Text);
+        if (!ShouldProcess(source.FlakePath, description)) return false;
+        try
+        {
+            source.Save(result.Flake);
+            return true;
+        }
+        catch (FileAccessException e)
+        {
+            WriteError(new ErrorRecord(e, e.IsReadOnly ? "FileReadOnly" : "WriteFailed", e.IsReadOnly ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, source.FlakePath));
+            return false;
+        }
+    }
+
+    /// <summary>The input of that name as a pipeline object, read back from disk.</summary>
+    protected FlakeInput? ReadBack(string flakePath, string name)
+    {
+        var source = FlakeSource.Open(flakePath);
+        return source.GetInputs(DateTimeOffset.UtcNow).FirstOrDefault(i => i.Name == name);
+    }
+
+    /// <summary>Reads <c>-Follows @{ nixpkgs = 'nixpkgs' }</c> into (input path, target) pairs.</summary>
+    protected static List<KeyValuePair<string, string>> FollowsPairs(Hashtable? follows)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        if (follows is null) return pairs;
+        foreach (DictionaryEntry entry in follows)
+        {
+            var key = entry.Key?.ToString() ?? "";
+            var value = entry.Value is null ? "" : LanguagePrimitives.ConvertTo<string>(entry.Value);
+            if (key.Length == 0) throw new ArgumentException("a -Follows key names an input of the input, such as nixpkgs or hyprland/nixpkgs");
+            pairs.Add(new KeyValuePair<string, string>(key.Replace('.', '/'), value));
+        }
+        return pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+    }
+}
