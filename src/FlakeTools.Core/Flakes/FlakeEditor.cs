@@ -113,17 +113,17 @@ public static class FlakeEditor
             if (urlBinding.Value is StringSyntax { ConstantValue: { } current } && current == reference.ToUrl()) return Unchanged(flake);
             tree = SyntaxEditor.ReplaceNode(urlBinding.Value!, newText);
         }
+        else if (input.ValueBindings.TryGetValue("follows", out var followsBinding))
+        {
+            // url and follows exclude each other: `x.follows = "y";` becomes `x.url = "...";` in place.
+            warnings.Add($"input '{input.InputPath}' followed '{input.Follows}'; it now has its own url instead");
+            var names = followsBinding.AttrPath.StaticNames!.ToList();
+            names[^1] = "url";
+            tree = SyntaxEditor.ReplaceMember(followsBinding, NixString.AttrPath(names) + " = " + NixString.Quote(reference.ToUrl()) + ";");
+        }
         else
         {
-            var current = flake;
-            if (input.ValueBindings.TryGetValue("follows", out var followsBinding))
-            {
-                // url and follows exclude each other: the url replaces the follows.
-                warnings.Add($"input '{input.InputPath}' followed '{input.Follows}'; it now has its own url instead");
-                current = FlakeFile.FromTree(SyntaxEditor.RemoveMember(followsBinding), flake.Path);
-                input = Find(current, inputPath);
-            }
-            tree = Insert(current, input, new[] { "url" }, NixString.Quote(reference.ToUrl()));
+            tree = Insert(flake, input, new[] { "url" }, NixString.Quote(reference.ToUrl()));
         }
         var result = FlakeFile.FromTree(tree, flake.Path);
         if (result.FindInputPath(SplitPath(inputPath))?.Reference?.Equals(reference) != true) throw Unexpected(flake, $"setting the url of '{inputPath}'");
@@ -203,6 +203,12 @@ public static class FlakeEditor
                 }
             }
         }
+        // Without its outputs argument, a use in the body would be an undefined variable: Nix rejects the file.
+        if (flake.OutputsPattern?.Formals.Any(f => f.Name == name) == true && VariableUses(flake.Outputs!.Body, name).FirstOrDefault() is { } use)
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidEdit,
+                $"input '{name}' is still used by outputs in {Where(flake)} at line {use.StartPosition.Line} ({use.Parent?.ToString().Split('\n')[0].Trim()}); remove those uses first; the file was left as it was");
+        }
         var current = flake;
         while (current.FindInput(name) is { } input)
         {
@@ -218,6 +224,24 @@ public static class FlakeEditor
     }
 
     // ---------------- helpers ----------------
+
+    /// <summary>
+    /// Where <paramref name="name"/> is used as a variable below <paramref name="node"/>: identifiers
+    /// that are not attribute names, function parameters or pattern names.
+    /// </summary>
+    private static IEnumerable<IdentifierSyntax> VariableUses(SyntaxNode? node, string name)
+    {
+        if (node is null) yield break;
+        foreach (var identifier in node.DescendantNodes().OfType<IdentifierSyntax>())
+        {
+            if (identifier.Name != name) continue;
+            var parent = identifier.Parent;
+            if (parent is AttrPathSyntax or FormalSyntax || parent?.Kind == SyntaxKind.PatternBind) continue;
+            if (parent is LambdaSyntax lambda && lambda.Parameter == identifier) continue;
+            if (parent is InheritSyntax inherit && inherit.Source is not null) continue;
+            yield return identifier;
+        }
+    }
 
     private static FlakeEditResult SetAttributes(FlakeFile flake, InputDeclaration input, FlakeReference reference)
     {

@@ -381,7 +381,7 @@ public sealed class FlakeReference : IEquatable<FlakeReference>
         switch (Type)
         {
             case "github" or "gitlab" or "sourcehut":
-                builder.Append(Owner).Append('/').Append(Repo);
+                builder.Append(EncodeSegment(Owner!)).Append('/').Append(EncodeSegment(Repo!));
                 var slot = !queryRef && Ref is not null ? EncodeSegment(Ref) : !queryRev ? Rev : null;
                 if (slot is not null) builder.Append('/').Append(slot);
                 break;

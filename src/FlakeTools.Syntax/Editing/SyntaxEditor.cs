@@ -47,6 +47,18 @@ public static class SyntaxEditor
         InsertMembers(set, bindingsText, after);
 
     /// <summary>
+    /// Replaces a binding or inherit by another one given as source text (<c>a.url = "x";</c>),
+    /// keeping the comments and whitespace around it.
+    /// </summary>
+    public static SyntaxTree ReplaceMember(SyntaxNode member, string bindingText)
+    {
+        if (member.Kind is not (SyntaxKind.Binding or SyntaxKind.Inherit)) throw new ArgumentException("only a binding or an inherit can be replaced this way", nameof(member));
+        var replacement = ParseMembers(bindingText, member.Tree.LineEnding, member.GetLineIndentation());
+        if (replacement.Count != 1) throw new ArgumentException("give exactly one binding", nameof(bindingText));
+        return ReplaceNode(member, replacement[0]);
+    }
+
+    /// <summary>
     /// Inserts bindings into <paramref name="set"/> just before its member <paramref name="before"/>,
     /// on their own line when that member starts one, else on the same line.
     /// </summary>

@@ -1,0 +1,4 @@
+{
+  description = "no inputs yet";
+  outputs = { self }: { };
+}

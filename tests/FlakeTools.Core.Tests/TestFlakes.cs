@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json.Nodes;
+using FlakeTools.Tests;
+
+namespace FlakeTools.Core.Tests;
+
+internal static class TestFlakes
+{
+    public static string Directory => Path.Combine(TestPaths.RepositoryRoot, "tests", "FlakeTools.Core.Tests", "TestData", "flakes");
+
+    public static string PathOf(string name) => Path.Combine(Directory, name);
+
+    public static string Read(string name) => Encoding.UTF8.GetString(File.ReadAllBytes(PathOf(name)));
+
+    public static IEnumerable<object[]> Cases() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*.nix").OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
+
+    /// <summary>The shared real-world setups (../shared/fixtures): every flake.nix in them.</summary>
+    public static IEnumerable<object[]> SharedFlakes() => TestPaths.SharedFixtures is { } dir
+        ? System.IO.Directory.EnumerateFiles(dir, "flake.nix", SearchOption.AllDirectories).OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { f })
+        : Enumerable.Empty<object[]>();
+
+    /// <summary>What `nix-instantiate --eval --strict --json` says the inputs are.</summary>
+    public static JsonNode NixInputs(string flakePath)
+    {
+        var (code, stdout, stderr) = NixRunner.Run("nix-instantiate", "--eval", "--strict", "--json", "-E", $"(import {flakePath}).inputs or {{}}");
+        if (code != 0) throw new System.InvalidOperationException("nix-instantiate failed: " + stderr);
+        return JsonNode.Parse(stdout)!;
+    }
+
+    /// <summary>JSON with object keys sorted, for comparisons blind to order.</summary>
+    public static string Canonical(JsonNode? node) => node switch
+    {
+        JsonObject obj => "{" + string.Join(",", obj.OrderBy(p => p.Key, System.StringComparer.Ordinal).Select(p => System.Text.Json.JsonSerializer.Serialize(p.Key) + ":" + Canonical(p.Value))) + "}",
+        JsonArray array => "[" + string.Join(",", array.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+}
