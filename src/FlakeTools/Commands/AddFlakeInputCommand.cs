@@ -26,9 +26,9 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
     [Parameter]
     public Hashtable? Follows { get; set; }
 
-    /// <summary>Whether the source is a flake; -Flake:$false writes flake = false.</summary>
+    /// <summary>Whether the source is a flake; -Flake $false writes flake = false.</summary>
     [Parameter]
-    public SwitchParameter Flake { get; set; } = true;
+    public bool Flake { get; set; } = true;
 
     /// <summary>Writes the new input to the pipeline.</summary>
     [Parameter]
@@ -46,7 +46,7 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
             FlakeEditResult result;
             try
             {
-                result = FlakeEditor.AddInput(source.Flake, Name, reference, Flake.IsPresent && !Flake.ToBool() ? false : null, FollowsPairs(Follows));
+                result = FlakeEditor.AddInput(source.Flake, Name, reference, Flake ? null : false, FollowsPairs(Follows));
             }
             catch (FlakeEditException e)
             {

@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using FlakeTools.Core.Flakes;
 
 namespace FlakeTools.Completion;
@@ -45,7 +44,22 @@ public sealed class InputNameCompleter : IArgumentCompleter
             object[] o when o.Length > 0 => o[0]?.ToString(),
             _ => null,
         };
-        var current = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Directory.GetCurrentDirectory();
+        var current = CurrentFileSystemLocation() ?? Directory.GetCurrentDirectory();
         return given is null ? current : Path.GetFullPath(given, current);
+    }
+
+    // Completion runs inside a pipeline, where SessionStateProxy may not be used: ask the current runspace instead.
+    private static string? CurrentFileSystemLocation()
+    {
+        try
+        {
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+            return shell.Invoke<PathInfo>().FirstOrDefault()?.ProviderPath;
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or CmdletInvocationException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 }
