@@ -6,7 +6,8 @@
     Build    compiles the solution; the module is laid out in ./bin beside FlakeTools.psd1,
              so `Import-Module ./FlakeTools.psd1` works afterwards.
     Test     runs every test the machine can run (tests/run-all.sh: xunit, real nix, Pester).
-    Docs     turns docs/*.md (PlatyPS markdown) into MAML help in ./bin/en-US.
+    Docs     turns docs/*.md (PlatyPS markdown) into MAML help in ./en-US, where Get-Help looks
+             (the module base's culture folder).
     Package  lays out out/FlakeTools/<version>/ for Import-Module and Publish-Module.
     Clean    removes build output.
 .EXAMPLE
@@ -51,7 +52,7 @@ function Invoke-DocsTask {
     try {
         $help = Get-ChildItem (Join-Path $root 'docs') -Filter '*-*.md' | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
         $null = $help | Export-MamlCommandHelp -OutputFolder $staging -Force
-        $target = Join-Path $root 'bin/en-US'
+        $target = Join-Path $root 'en-US'
         $null = New-Item -ItemType Directory -Force -Path $target
         Get-ChildItem $staging -Recurse -Filter '*.xml' | Copy-Item -Destination (Join-Path $target 'FlakeTools.dll-Help.xml') -Force
         $about = Join-Path $root 'docs/about_FlakeTools.md'
@@ -74,6 +75,7 @@ function Invoke-PackageTask {
     Remove-Item $destination -Recurse -Force -ErrorAction SilentlyContinue
     $null = New-Item -ItemType Directory -Force -Path (Join-Path $destination 'bin')
     Copy-Item (Join-Path $root 'FlakeTools.psd1') $destination
+    Copy-Item (Join-Path $root 'en-US') $destination -Recurse
     Copy-Item (Join-Path $root 'bin/*') (Join-Path $destination 'bin') -Recurse -Exclude '*.pdb'
     Copy-Item (Join-Path $root 'README.md') $destination
     $null = Test-ModuleManifest (Join-Path $destination 'FlakeTools.psd1')
@@ -81,7 +83,7 @@ function Invoke-PackageTask {
 }
 
 function Invoke-CleanTask {
-    foreach ($folder in 'bin', 'out') { Remove-Item (Join-Path $root $folder) -Recurse -Force -ErrorAction SilentlyContinue }
+    foreach ($folder in 'bin', 'out', 'en-US') { Remove-Item (Join-Path $root $folder) -Recurse -Force -ErrorAction SilentlyContinue }
     Invoke-Native dotnet @('clean', (Join-Path $root 'FlakeTools.sln'), '--nologo', '-v', 'quiet')
 }
 

@@ -50,6 +50,12 @@ else
   banner "PESTER SKIPPED: pwsh is not installed, so the cmdlets' own tests (tests/*.Tests.ps1) did not run"
 fi
 if [[ $pester_ok == yes ]]; then
+  if pwsh -NoProfile -NonInteractive -Command 'if (Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS) { exit 0 } else { exit 1 }' >/dev/null 2>&1; then
+    banner "help: ./build.ps1 Docs"
+    pwsh -NoProfile -NonInteractive -File build.ps1 Docs || { echo "building the help failed"; failed=$((failed + 1)); }
+  else
+    banner "HELP NOT BUILT: Microsoft.PowerShell.PlatyPS is not installed, so the Get-Help checks are skipped"
+  fi
   banner "pester: tests/*.Tests.ps1"
   output=$(pwsh -NoProfile -NonInteractive -File tests/Invoke-PesterTests.ps1 2>&1)
   status=$?
