@@ -14,6 +14,12 @@
         'Add-FlakeInput'
         'Set-FlakeInput'
         'Remove-FlakeInput'
+        'Update-FlakeInput'
+        'Optimize-FlakeInput'
+        'Get-FlakeLock'
+        'Get-FlakeLockEntry'
+        'Compare-FlakeLock'
+        'Test-FlakeLock'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

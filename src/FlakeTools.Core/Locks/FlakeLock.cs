@@ -55,7 +55,7 @@ public sealed class LockNode
 /// A flake.lock (versions 5 to 7, nix-formats.md section 3): its nodes, the root, and input paths
 /// resolved through follows.
 /// </summary>
-public sealed class FlakeLock
+public sealed partial class FlakeLock
 {
     private readonly Dictionary<string, LockNode> _nodes;
 
@@ -67,8 +67,14 @@ public sealed class FlakeLock
         _nodes = nodes;
     }
 
-    /// <summary>The whole document as stored.</summary>
+    /// <summary>The whole document as stored (unknown fields included).</summary>
     public JsonObject Json { get; }
+
+    /// <summary>The file it was read from, if any.</summary>
+    public string? Path { get; private init; }
+
+    /// <summary>The text Nix would write for this lock (sorted keys, two-space indent, final newline).</summary>
+    public string ToText() => LockJson.Serialize(JsonNode.Parse(Json.ToJsonString()));
 
     /// <summary>The lock file version.</summary>
     public int Version { get; }
@@ -135,7 +141,7 @@ public sealed class FlakeLock
                 }
             }
         }
-        return new FlakeLock(json, version, root, nodes);
+        return new FlakeLock(json, version, root, nodes) { Path = path };
     }
 
     /// <summary>

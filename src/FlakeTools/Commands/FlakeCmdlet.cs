@@ -91,6 +91,39 @@ public abstract class FlakeCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// Opens the lock for a resolved path (a flake directory, its flake.nix, or a lock file), or
+    /// writes an error and returns null.
+    /// </summary>
+    protected FlakeLock? OpenLock(string path)
+    {
+        var lockPath = Directory.Exists(path) ? System.IO.Path.Combine(path, "flake.lock")
+            : System.IO.Path.GetFileName(path) == "flake.nix" ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "flake.lock")
+            : path;
+        if (!File.Exists(lockPath))
+        {
+            var error = new ItemNotFoundException($"{lockPath} does not exist; run 'nix flake lock' (or Update-FlakeInput) in the flake's directory to create it");
+            WriteError(new ErrorRecord(error, "LockNotFound", ErrorCategory.ObjectNotFound, lockPath));
+            return null;
+        }
+        try
+        {
+            return FlakeLock.Parse(TextFile.Read(lockPath), lockPath);
+        }
+        catch (FlakeLockException e)
+        {
+            WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, lockPath));
+        }
+        catch (FileAccessException e)
+        {
+            WriteError(new ErrorRecord(e, "LockNotFound", ErrorCategory.ReadError, lockPath));
+        }
+        return null;
+    }
+
+    /// <summary>The flake directory a lock belongs to.</summary>
+    protected static string LockDirectory(FlakeLock lockFile) => System.IO.Path.GetDirectoryName(lockFile.Path!)!;
+
     /// <summary>Writes an error when flake.nix has errors; returns whether it is usable.</summary>
     protected bool CheckParsed(FlakeSource source)
     {

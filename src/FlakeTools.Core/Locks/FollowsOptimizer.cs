@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using FlakeTools.Core.Flakes;
+using FlakeTools.Syntax;
+
+namespace FlakeTools.Core.Locks;
+
+/// <summary>A follows that would remove a duplicate from the lock.</summary>
+public sealed class FollowsSuggestion
+{
+    /// <summary>The root input to declare it on.</summary>
+    public string Input { get; init; } = "";
+
+    /// <summary>The input path that locks the duplicate (<c>waybar/nixpkgs</c>).</summary>
+    public string InputPath { get; init; } = "";
+
+    /// <summary>The path below <see cref="Input"/> (<c>nixpkgs</c> or <c>hyprlang/nixpkgs</c>).</summary>
+    public string OverridePath { get; init; } = "";
+
+    /// <summary>The root input to follow.</summary>
+    public string Follows { get; init; } = "";
+
+    /// <summary>The duplicate node's key.</summary>
+    public string NodeKey { get; init; } = "";
+
+    /// <summary>The declaration as Nix: <c>waybar.inputs.nixpkgs.follows = "nixpkgs";</c></summary>
+    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(OverridePath.Split('/').SelectMany(p => new[] { "inputs", p })).Append("follows")) + " = " + NixString.Quote(Follows) + ";";
+
+    /// <summary>The flake directory.</summary>
+    public string? Path { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Declaration;
+}
+
+/// <summary>
+/// Finds the follows that make duplicated transitive inputs use a root input with the same source,
+/// and adds them to flake.nix.
+/// </summary>
+public static class FollowsOptimizer
+{
+    /// <summary>One suggestion per duplicated input path that a root input with the same source can replace.</summary>
+    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, FlakeFile? flake, string? directory = null)
+    {
+        var duplicates = lockFile.DuplicateNodeKeys();
+        if (duplicates.Count == 0) return Array.Empty<FollowsSuggestion>();
+        // The root inputs by the source they lock.
+        var rootBySource = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, target) in lockFile.Root.Inputs.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (target.NodeKey is null) continue;
+            var identity = FlakeLock.SourceIdentity(lockFile.Nodes[target.NodeKey]);
+            if (identity is not null) rootBySource.TryAdd(identity, name);
+        }
+        var result = new List<FollowsSuggestion>();
+        foreach (var entry in lockFile.Entries(recurse: true, DateTimeOffset.UtcNow, directory))
+        {
+            if (entry.IsFollows || entry.Depth == 0 || entry.Node is null || !duplicates.Contains(entry.Node.Key)) continue;
+            var identity = FlakeLock.SourceIdentity(entry.Node);
+            if (identity is null || !rootBySource.TryGetValue(identity, out var rootInput)) continue;
+            var input = entry.Segments[0];
+            if (flake is not null && flake.FindInput(input) is null) continue; // only inputs flake.nix declares can take a follows
+            // A path inside another duplicate's subtree goes away with that duplicate's follows.
+            if (result.Any(r => entry.InputPath.StartsWith(r.InputPath + "/", StringComparison.Ordinal))) continue;
+            result.Add(new FollowsSuggestion
+            {
+                Input = input,
+                InputPath = entry.InputPath,
+                OverridePath = string.Join("/", entry.Segments.Skip(1)),
+                Follows = rootInput,
+                NodeKey = entry.Node.Key,
+                Path = directory,
+            });
+        }
+        return result;
+    }
+
+    /// <summary>Adds the suggested follows to flake.nix (each in the style of its input).</summary>
+    public static FlakeEditResult Apply(FlakeFile flake, IEnumerable<FollowsSuggestion> suggestions)
+    {
+        var current = flake;
+        var warnings = new List<string>();
+        foreach (var suggestion in suggestions)
+        {
+            var result = FlakeEditor.SetFollows(current, suggestion.Input, suggestion.OverridePath, suggestion.Follows);
+            current = result.Flake;
+            warnings.AddRange(result.Warnings);
+        }
+        return new FlakeEditResult(current, current.Text != flake.Text, warnings);
+    }
+}

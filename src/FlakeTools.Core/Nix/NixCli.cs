@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using FlakeTools.Core.Processes;
+
+namespace FlakeTools.Core.Nix;
+
+/// <summary>A nix command failed; the message carries the command and what Nix said.</summary>
+public sealed class NixCommandException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public NixCommandException(string command, int exitCode, string stderr)
+        : base($"'{command}' failed (exit code {exitCode}): {LastLines(stderr)}")
+    {
+        Command = command;
+        ExitCode = exitCode;
+        Stderr = stderr;
+    }
+
+    /// <summary>The command line, for people.</summary>
+    public string Command { get; }
+
+    /// <summary>Nix's exit code.</summary>
+    public int ExitCode { get; }
+
+    /// <summary>Everything Nix wrote to standard error.</summary>
+    public string Stderr { get; }
+
+    private static string LastLines(string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("warning:", StringComparison.Ordinal)).ToList();
+        return lines.Count == 0 ? "(no message)" : string.Join(" ", lines.TakeLast(6));
+    }
+}
+
+/// <summary>
+/// The one place FlakeTools runs <c>nix</c>: with an argument list, in the form the installed
+/// version understands, with flakes enabled when the user's configuration does not enable them.
+/// </summary>
+public sealed class NixCli
+{
+    private static readonly Regex VersionPattern = new(@"(\d+)\.(\d+)(?:\.(\d+))?", RegexOptions.Compiled);
+    private readonly Lazy<Version> _version;
+
+    /// <summary>Uses the nix executable at <paramref name="executable"/>.</summary>
+    public NixCli(string executable)
+    {
+        Executable = executable;
+        _version = new Lazy<Version>(DetectVersion);
+    }
+
+    /// <summary>The nix on PATH, or null when there is none.</summary>
+    public static NixCli? Find() => ProcessRunner.FindOnPath("nix") is { } path ? new NixCli(path) : null;
+
+    /// <summary>The executable.</summary>
+    public string Executable { get; }
+
+    /// <summary>The installed version (from <c>nix --version</c>).</summary>
+    public Version Version => _version.Value;
+
+    /// <summary>Whether <c>nix flake update &lt;input&gt;</c> updates inputs (2.19 and later); older Nix reads the argument as a flake reference.</summary>
+    public bool HasFlakeUpdateInputs => Version >= new Version(2, 19);
+
+    /// <summary>
+    /// The arguments that update <paramref name="inputs"/> (all inputs when empty) of the flake in
+    /// <paramref name="flakeDirectory"/> and write its lock.
+    /// </summary>
+    public IReadOnlyList<string> UpdateArguments(string flakeDirectory, IReadOnlyList<string> inputs)
+    {
+        var arguments = new List<string>();
+        if (HasFlakeUpdateInputs)
+        {
+            arguments.AddRange(new[] { "flake", "update" });
+            arguments.AddRange(inputs);
+            arguments.AddRange(new[] { "--flake", flakeDirectory });
+        }
+        else if (inputs.Count == 0)
+        {
+            arguments.AddRange(new[] { "flake", "update", flakeDirectory });
+        }
+        else
+        {
+            arguments.AddRange(new[] { "flake", "lock", flakeDirectory });
+            foreach (var input in inputs) arguments.AddRange(new[] { "--update-input", input });
+        }
+        return WithFeatures(arguments);
+    }
+
+    /// <summary>The arguments that lock the flake (adding what is missing, changing nothing else).</summary>
+    public IReadOnlyList<string> LockArguments(string flakeDirectory) => WithFeatures(new List<string> { "flake", "lock", flakeDirectory });
+
+    /// <summary>The arguments that lock an input to another reference for this lock only (<c>--override-input</c>).</summary>
+    public IReadOnlyList<string> OverrideArguments(string flakeDirectory, string input, string reference) =>
+        WithFeatures(new List<string> { "flake", "lock", flakeDirectory, "--override-input", input, reference });
+
+    /// <summary>The arguments of <c>nix flake metadata --json</c>.</summary>
+    public IReadOnlyList<string> MetadataArguments(string flakeDirectory) => WithFeatures(new List<string> { "flake", "metadata", "--json", flakeDirectory });
+
+    /// <summary>The command line as a person would type it (for -WhatIf and messages).</summary>
+    public static string Format(IEnumerable<string> arguments) =>
+        "nix " + string.Join(" ", arguments.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./:=+@".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
+
+    /// <summary>Runs nix; throws <see cref="NixCommandException"/> with Nix's message when it fails.</summary>
+    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string? workingDirectory, CancellationToken cancellation)
+    {
+        var result = await ProcessRunner.RunAsync(Executable, arguments, workingDirectory, null, cancellation).ConfigureAwait(false);
+        if (result.ExitCode != 0) throw new NixCommandException(Format(arguments), result.ExitCode, result.Stderr);
+        return result;
+    }
+
+    private List<string> WithFeatures(List<string> arguments)
+    {
+        if (!NixConfiguration.EnablesFlakes()) arguments.InsertRange(0, new[] { "--extra-experimental-features", "nix-command flakes" });
+        return arguments;
+    }
+
+    private Version DetectVersion()
+    {
+        var result = ProcessRunner.RunAsync(Executable, new[] { "--version" }, null, null, CancellationToken.None).GetAwaiter().GetResult();
+        var match = VersionPattern.Match(result.Stdout);
+        if (result.ExitCode != 0 || !match.Success) throw new NixCommandException("nix --version", result.ExitCode, result.Stderr + result.Stdout);
+        return new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), match.Groups[3].Success ? int.Parse(match.Groups[3].Value) : 0);
+    }
+}
+
+/// <summary>Reads whether the user's Nix configuration already enables flakes.</summary>
+public static class NixConfiguration
+{
+    /// <summary>
+    /// Whether <c>nix-command</c> and <c>flakes</c> are enabled by NIX_CONFIG, the system
+    /// nix.conf ($NIX_CONF_DIR or /etc/nix) or the user's ($XDG_CONFIG_HOME/nix or ~/.config/nix).
+    /// </summary>
+    public static bool EnablesFlakes()
+    {
+        var features = new HashSet<string>(StringComparer.Ordinal);
+        void Read(string? text)
+        {
+            if (text is null) return;
+            foreach (var raw in text.Split('\n'))
+            {
+                var line = raw.Split('#')[0].Trim();
+                var equals = line.IndexOf('=');
+                if (equals < 0) continue;
+                var key = line[..equals].Trim();
+                var values = line[(equals + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (key == "experimental-features") { features.Clear(); features.UnionWith(values); }
+                else if (key == "extra-experimental-features") features.UnionWith(values);
+            }
+        }
+        string? ReadFile(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+        var home = Environment.GetEnvironmentVariable("HOME") ?? "";
+        Read(ReadFile(Path.Combine(Environment.GetEnvironmentVariable("NIX_CONF_DIR") ?? "/etc/nix", "nix.conf")));
+        Read(ReadFile(Path.Combine(Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") ?? Path.Combine(home, ".config"), "nix", "nix.conf")));
+        Read(Environment.GetEnvironmentVariable("NIX_CONFIG"));
+        return features.Contains("nix-command") && features.Contains("flakes");
+    }
+}
