@@ -53,6 +53,13 @@ public sealed class NixCli
         _version = new Lazy<Version>(DetectVersion);
     }
 
+    /// <summary>Uses <paramref name="executable"/> as a nix of a known version (no <c>nix --version</c> call).</summary>
+    public NixCli(string executable, Version version)
+    {
+        Executable = executable;
+        _version = new Lazy<Version>(version);
+    }
+
     /// <summary>The nix on PATH, or null when there is none.</summary>
     public static NixCli? Find() => ProcessRunner.FindOnPath("nix") is { } path ? new NixCli(path) : null;
 

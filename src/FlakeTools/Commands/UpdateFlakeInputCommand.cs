@@ -172,7 +172,8 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
         var progress = new ProgressRecord(1, "Updating flake inputs", command) { PercentComplete = Math.Min(99, (index - 1) * 100 / _queue.Count) };
         var clock = Stopwatch.StartNew();
         var run = nix.RunAsync(arguments, directory, _cancellation.Token);
-        while (!run.Wait(TimeSpan.FromMilliseconds(250)))
+        // WhenAny never throws, so a failure surfaces unwrapped from GetResult below.
+        while (!run.IsCompleted && System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(250)).GetAwaiter().GetResult() != run)
         {
             progress.StatusDescription = $"{command} ({clock.Elapsed.TotalSeconds:F0} s)";
             WriteProgress(progress);

@@ -1,0 +1,175 @@
+BeforeAll {
+    Import-Module "$PSScriptRoot/../FlakeTools.psd1" -Force
+    Import-Module "$PSScriptRoot/TestUtilities.psm1" -Force
+}
+
+Describe 'Get-FlakeLock' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'reads the lock of a flake directory' {
+        $lock = Get-FlakeLock -Path $desktop
+        $lock | Should -BeOfType ([FlakeTools.Core.Locks.FlakeLock])
+        $lock.Version | Should -Be 7
+        $lock.Nodes.Count | Should -Be 10
+        $lock.Path | Should -Be (Join-Path $desktop 'flake.lock')
+    }
+
+    It 'reports a missing lock and a broken one' {
+        { Get-FlakeLock -Path (New-TestFlake hostname) -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotFound,FlakeTools.Commands.GetFlakeLockCommand'
+        $broken = New-TestFlake desktop -Destination (Join-Path $TestDrive 'broken-lock')
+        Set-Content -LiteralPath (Join-Path $broken 'flake.lock') -Value '{"version": 3, "nodes": {}, "root": "root"}'
+        Get-FlakeLock -Path $broken -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'LockParseError,FlakeTools.Commands.GetFlakeLockCommand'
+        $err[0].Exception.Message | Should -Match 'version 3'
+    }
+}
+
+Describe 'Get-FlakeLockEntry' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'lists the root inputs with type, revision, date and age' {
+        $entries = Get-FlakeLockEntry -Path $desktop
+        $entries.Name | Should -Be @('home-manager', 'hyprland', 'nixpkgs', 'wallpapers', 'waybar')
+        $entries[1].Rev | Should -Match '^[0-9a-f]{40}$'
+        $entries[1].LastModified | Should -BeOfType ([DateTimeOffset])
+        $entries[1].Age | Should -BeOfType ([TimeSpan])
+        $entries[1].Path | Should -Be $desktop
+    }
+
+    It 'finds duplicates with -Recurse' {
+        (Get-FlakeLockEntry -Path $desktop -Recurse | Where-Object IsDuplicate).InputPath | Should -Be 'waybar/nixpkgs'
+    }
+
+    It 'shows one input with its own inputs' {
+        (Get-FlakeLockEntry -Path $desktop hyprland -Recurse).InputPath | Should -Be @('hyprland', 'hyprland/hyprlang', 'hyprland/hyprlang/nixpkgs', 'hyprland/hyprlang/systems', 'hyprland/nixpkgs', 'hyprland/systems')
+        { Get-FlakeLockEntry -Path $desktop elgato -ErrorAction Stop } | Should -Throw -ErrorId 'InputNotFound,FlakeTools.Commands.GetFlakeLockEntryCommand'
+    }
+
+    It 'shows a table' {
+        Get-FlakeLockEntry -Path $desktop -Recurse | Out-String -Width 200 | Should -Match 'waybar/nixpkgs\s+github\s+nixos-unstable\s+\w{7}\s+\d{4}-\d\d-\d\d\s+\d+d\s+nixpkgs_2 \(duplicate\)'
+    }
+}
+
+Describe 'Compare-FlakeLock' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'compares two lock files' {
+        $old = Join-Path $TestDrive 'old.lock'
+        Copy-Item (Join-Path $desktop 'flake.lock') $old
+        $json = Get-Content $old -Raw | ConvertFrom-Json -AsHashtable
+        $json.nodes.hyprland.locked.rev = 'a' * 40
+        $new = Join-Path $TestDrive 'new.lock'
+        $json | ConvertTo-Json -Depth 20 | Set-Content $new
+        $changes = Compare-FlakeLock -ReferencePath $old -DifferencePath $new
+        $changes.InputPath | Should -Be 'hyprland'
+        $changes.Change | Should -Be 'Updated'
+        $changes.NewRev | Should -Be ('a' * 40)
+    }
+
+    It 'compares a lock with a git revision of itself' {
+        $repo = New-TestFlake desktop -Destination (Join-Path $TestDrive 'repo')
+        $null = Invoke-Git $repo init -q
+        $null = Invoke-Git $repo add -A
+        $null = Invoke-Git $repo commit -q -m init
+        $lockPath = Join-Path $repo 'flake.lock'
+        (Get-Content $lockPath -Raw) -replace '"rev": "[0-9a-f]{40}"', ('"rev": "' + ('b' * 40) + '"') | Set-Content $lockPath -NoNewline
+        $changes = Compare-FlakeLock -Path $repo -Revision HEAD
+        $changes.Count | Should -BeGreaterThan 3
+        $changes | Where-Object InputPath -eq 'nixpkgs' | Select-Object -ExpandProperty NewRev | Should -Be ('b' * 40)
+        { Compare-FlakeLock -Path $repo -Revision nosuchrev -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotFound,FlakeTools.Commands.CompareFlakeLockCommand'
+    }
+}
+
+Describe 'Test-FlakeLock' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'reports duplicates and stale inputs with what to do' {
+        $findings = Test-FlakeLock -Path $desktop -MaxAge 30d
+        ($findings | Where-Object Kind -eq Duplicate).InputPath | Should -Be 'waybar/nixpkgs'
+        ($findings | Where-Object Kind -eq Duplicate).Suggestion | Should -Match 'waybar\.inputs\.nixpkgs\.follows = "nixpkgs";'
+        ($findings | Where-Object Kind -eq Stale).Count | Should -Be 5
+        Test-FlakeLock -Path $desktop -Quiet | Should -BeFalse
+    }
+
+    It 'accepts a TimeSpan for -MaxAge' {
+        (Test-FlakeLock -Path $desktop -MaxAge ([timespan]::FromDays(100000)) | Where-Object Kind -eq Stale) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Optimize-FlakeInput' {
+    BeforeEach { $desktop = New-TestFlake desktop -Destination (Join-Path $TestDrive "opt-$([guid]::NewGuid().ToString('N'))") }
+
+    It 'leaves flake.nix unchanged with -WhatIf' {
+        $before = Get-FileBytesHash (Join-Path $desktop 'flake.nix')
+        Optimize-FlakeInput -Path $desktop -WhatIf
+        Get-FileBytesHash (Join-Path $desktop 'flake.nix') | Should -Be $before
+    }
+
+    It 'adds the follows that remove the duplicate' {
+        $added = Optimize-FlakeInput -Path $desktop -Confirm:$false -WarningAction SilentlyContinue
+        $added.Declaration | Should -Be 'waybar.inputs.nixpkgs.follows = "nixpkgs";'
+        Get-Content (Join-Path $desktop 'flake.nix') -Raw | Should -Match '(?m)^    waybar\.url = "github:Alexays/Waybar/0\.10\.4";\n    waybar\.inputs\.nixpkgs\.follows = "nixpkgs";$'
+    }
+}
+
+Describe 'Update-FlakeInput' {
+    BeforeAll { $hasNix = Initialize-Nix }
+
+    It 'updates one input through nix and writes what changed' -Skip:(-not (Get-Command nix -ErrorAction Ignore)) {
+        $root = New-NixScenario
+        $dep = Join-Path (Split-Path $root) 'dep'
+        Set-Content -LiteralPath (Join-Path $dep 'README') -Value 'changed'
+        $null = Invoke-Git $dep add -A
+        $null = Invoke-Git $dep commit -q -m second
+        $newRev = (Invoke-Git $dep rev-parse HEAD).Trim()
+        $changes = Get-FlakeInput -Path $root dep | Update-FlakeInput
+        $changes.InputPath | Should -Be 'dep'
+        $changes.Change | Should -Be 'Updated'
+        $changes.NewRev | Should -Be $newRev
+        (Get-FlakeInput -Path $root dep).Locked.Rev | Should -Be $newRev
+        (Get-FlakeInput -Path $root dep2).Locked.Rev | Should -Not -Be $newRev
+    }
+
+    It 'shows the nix command with -WhatIf and changes nothing' -Skip:(-not (Get-Command nix -ErrorAction Ignore)) {
+        $root = New-NixScenario
+        $before = Get-FileBytesHash (Join-Path $root 'flake.lock')
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -LiteralPath $transcript -UseMinimalHeader | Out-Null
+        try { Update-FlakeInput -Path $root dep, dep2 -WhatIf } finally { Stop-Transcript | Out-Null }
+        Get-Content $transcript -Raw | Should -Match "nix (flake lock \S+ --update-input dep --update-input dep2|flake update dep dep2 --flake \S+)"
+        Get-FileBytesHash (Join-Path $root 'flake.lock') | Should -Be $before
+    }
+
+    It 'sets a ref in flake.nix first with -Ref' -Skip:(-not (Get-Command nix -ErrorAction Ignore)) {
+        $root = New-NixScenario
+        $dep = Join-Path (Split-Path $root) 'dep'
+        $null = Invoke-Git $dep checkout -q -b dev
+        $null = Invoke-Git $dep commit -q --allow-empty -m 'on dev'
+        $devRev = (Invoke-Git $dep rev-parse HEAD).Trim()
+        $null = Invoke-Git $dep checkout -q master
+        $changes = Update-FlakeInput -Path $root dep -Ref dev
+        $changes.NewRev | Should -Be $devRev
+        (Get-FlakeInput -Path $root dep).Url | Should -Match '\?ref=dev$'
+    }
+
+    It 'leaves flake.nix and flake.lock as they were when nix fails' -Skip:(-not (Get-Command nix -ErrorAction Ignore)) {
+        $root = New-NixScenario
+        $flake = Get-FileBytesHash (Join-Path $root 'flake.nix')
+        $lock = Get-FileBytesHash (Join-Path $root 'flake.lock')
+        Update-FlakeInput -Path $root dep -Ref no-such-branch -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'NixFailed,FlakeTools.Commands.UpdateFlakeInputCommand'
+        $err[0].Exception.Message | Should -Match 'nix flake'
+        Get-FileBytesHash (Join-Path $root 'flake.nix') | Should -Be $flake
+        Get-FileBytesHash (Join-Path $root 'flake.lock') | Should -Be $lock
+    }
+
+    It 'says so when nix is not installed' {
+        $desktop = New-TestFlake desktop -Destination (Join-Path $TestDrive 'no-nix')
+        $saved = $env:PATH
+        try {
+            $env:PATH = ''
+            { Update-FlakeInput -Path $desktop hyprland -ErrorAction Stop } | Should -Throw -ErrorId 'NixNotFound,FlakeTools.Commands.UpdateFlakeInputCommand'
+        }
+        finally { $env:PATH = $saved }
+    }
+}
