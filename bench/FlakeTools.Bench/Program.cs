@@ -24,13 +24,14 @@ public static class Program
         {
             "parse" => Parse(Files(rest.Where(a => a != "--once")), warm: !rest.Contains("--once")),
             "compare-nix" => CompareNix(rest),
+            "lock" => LockBench.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000),
             _ => Usage(),
         };
     }
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse|compare-nix <folder | @list.txt>...");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes]");
         return 2;
     }
 

@@ -20,16 +20,21 @@ public sealed class LockEntry
         IsDuplicate = isDuplicate;
         Locked = locked;
         Path = flakeDirectory;
-        if (node?.Original is { } original)
+        _original = new Lazy<FlakeReference?>(() => ReadOriginal(node));
+    }
+
+    private readonly Lazy<FlakeReference?> _original;
+
+    private static FlakeReference? ReadOriginal(LockNode? node)
+    {
+        if (node?.Original is not { } original) return null;
+        try
         {
-            try
-            {
-                Original = FlakeReference.FromAttributes(original.Select(p => new KeyValuePair<string, object>(p.Key, Scalar(p.Value))));
-            }
-            catch (FlakeReferenceException)
-            {
-                Original = null; // an unknown type: the raw attributes are still on Node
-            }
+            return FlakeReference.FromAttributes(original.Select(p => new KeyValuePair<string, object>(p.Key, Scalar(p.Value))));
+        }
+        catch (FlakeReferenceException)
+        {
+            return null; // a reference FlakeTools cannot read: the raw attributes are still on Node
         }
     }
 
@@ -71,7 +76,7 @@ public sealed class LockEntry
     public LockedInfo? Locked { get; }
 
     /// <summary>The reference as flake.nix (or the input's own flake) wrote it.</summary>
-    public FlakeReference? Original { get; }
+    public FlakeReference? Original => _original.Value;
 
     /// <summary>The locked type.</summary>
     public string? Type => Locked?.Type;
