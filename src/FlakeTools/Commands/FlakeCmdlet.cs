@@ -156,6 +156,33 @@ public abstract class FlakeCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// The input's reference with a new ref and/or rev (Set-FlakeInput and Update-FlakeInput -Ref/-Rev),
+    /// or null after writing the error.
+    /// </summary>
+    protected FlakeReference? WithRefAndRev(InputDeclaration input, string flakePath, string? newRef, string? newRev)
+    {
+        if (input.Reference is null)
+        {
+            var why = input.Follows is not null ? $" (it follows '{input.Follows}')" : input.ReferenceError is not null ? $" ({input.ReferenceError})" : "";
+            var error = new InvalidOperationException($"input '{input.Name}' in {flakePath} has no reference whose ref or rev could change{why}; give a whole reference with Set-FlakeInput -Url");
+            WriteError(new ErrorRecord(error, "NoReference", ErrorCategory.InvalidOperation, input.Name));
+            return null;
+        }
+        try
+        {
+            var reference = input.Reference;
+            if (newRef is not null) reference = reference.WithRef(newRef);
+            if (newRev is not null) reference = reference.WithRev(newRev);
+            return reference;
+        }
+        catch (FlakeReferenceException e)
+        {
+            WriteError(new ErrorRecord(e, "InvalidReference", ErrorCategory.InvalidArgument, input.Name));
+            return null;
+        }
+    }
+
     /// <summary>Turns an edit failure into an error record with a stable id.</summary>
     protected void WriteEditError(FlakeEditException e, object target)
     {

@@ -116,26 +116,6 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
     }
 
     /// <summary>The reference after -Url, -Ref and -Rev, or null after writing an error.</summary>
-    private FlakeReference? NewReference(InputDeclaration input, string flakePath)
-    {
-        if (Url is not null) return ParseReference(Url);
-        if (input.Reference is null)
-        {
-            var why = input.Follows is not null ? $" (it follows '{input.Follows}')" : input.ReferenceError is not null ? $" ({input.ReferenceError})" : "";
-            WriteError(new ErrorRecord(new InvalidOperationException($"input '{Name}' in {flakePath} has no reference whose ref or rev could change{why}; give a whole reference with -Url"), "NoReference", ErrorCategory.InvalidOperation, Name));
-            return null;
-        }
-        try
-        {
-            var reference = input.Reference;
-            if (Ref is not null) reference = reference.WithRef(Ref);
-            if (Rev is not null) reference = reference.WithRev(Rev);
-            return reference;
-        }
-        catch (FlakeReferenceException e)
-        {
-            WriteError(new ErrorRecord(e, "InvalidReference", ErrorCategory.InvalidArgument, Name));
-            return null;
-        }
-    }
+    private FlakeReference? NewReference(InputDeclaration input, string flakePath) =>
+        Url is not null ? ParseReference(Url) : WithRefAndRev(input, flakePath, Ref, Rev);
 }

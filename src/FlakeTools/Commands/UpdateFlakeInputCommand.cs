@@ -104,21 +104,15 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
         if (Ref is not null || Rev is not null)
         {
             var input = source.Flake.FindInput(names[0])!;
-            if (input.Reference is null)
-            {
-                WriteError(new ErrorRecord(new InvalidOperationException($"input '{input.Name}' has no reference whose ref or rev could change"), "NoReference", ErrorCategory.InvalidOperation, input.Name));
-                return;
-            }
+            var reference = WithRefAndRev(input, source.FlakePath, Ref, Rev);
+            if (reference is null) return;
             try
             {
-                var reference = input.Reference;
-                if (Ref is not null) reference = reference.WithRef(Ref);
-                if (Rev is not null) reference = reference.WithRev(Rev);
                 edit = FlakeEditor.SetReference(source.Flake, input.Name, reference);
             }
-            catch (Exception e) when (e is FlakeEditException or Core.References.FlakeReferenceException)
+            catch (FlakeEditException e)
             {
-                WriteError(new ErrorRecord(e, e is FlakeEditException ? "EditFailed" : "InvalidReference", ErrorCategory.InvalidArgument, input.Name));
+                WriteEditError(e, input.Name);
                 return;
             }
         }
