@@ -112,6 +112,17 @@ public class ParserTests
     }
 
     [Fact]
+    public void FindNodeGivesTheInnermostNodeAtAPosition()
+    {
+        var tree = SyntaxTree.Parse("{ a = [ 1 x ]; }");
+        var node = tree.Root.FindNode(tree.Text.IndexOf('x'));
+        Assert.Equal(SyntaxKind.Identifier, node.Kind);
+        Assert.Equal("x", node.ToString());
+        Assert.Equal(SyntaxKind.List, node.Parent!.Kind);
+        Assert.Equal(SyntaxKind.AttrSet, tree.Root.FindNode(0).Kind);
+    }
+
+    [Fact]
     public void TypedNodesExposeTheFlakeShapes()
     {
         var text = TestData.Read(Path.Combine(TestData.ParserDirectory, "success", "flake.nix"));

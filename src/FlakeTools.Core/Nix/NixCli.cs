@@ -104,9 +104,6 @@ public sealed class NixCli
     public IReadOnlyList<string> OverrideArguments(string flakeDirectory, string input, string reference) =>
         WithFeatures(new List<string> { "flake", "lock", flakeDirectory, "--override-input", input, reference });
 
-    /// <summary>The arguments of <c>nix flake metadata --json</c>.</summary>
-    public IReadOnlyList<string> MetadataArguments(string flakeDirectory) => WithFeatures(new List<string> { "flake", "metadata", "--json", flakeDirectory });
-
     /// <summary>The command line as a person would type it (for -WhatIf and messages).</summary>
     public static string Format(IEnumerable<string> arguments) =>
         "nix " + string.Join(" ", arguments.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./:=+@".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
