@@ -35,7 +35,15 @@ public class FlakeFileTests
     {
         var flake = FlakeFile.Parse(File.ReadAllText(path), path);
         Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
-        Assert.Equal(TestFlakes.Canonical(TestFlakes.NixInputs(path)), TestFlakes.Canonical(flake.InputsToJson()));
+        var nix = TestFlakes.NixInputs(path);
+        // A path literal url (url = ../..;) evaluates to its copy in the store: the one difference allowed.
+        foreach (var input in flake.Inputs.SelectMany(i => new[] { i }.Concat(i.Descendants())).Where(i => i.UrlIsPathLiteral))
+        {
+            var node = input.InputPath.Split('/').Aggregate((JsonNode?)nix, (n, name) => n == nix ? n?[name] : n?["inputs"]?[name]);
+            Assert.StartsWith("/nix/store/", node!["url"]!.GetValue<string>());
+            node["url"] = input.Url;
+        }
+        Assert.Equal(TestFlakes.Canonical(nix), TestFlakes.Canonical(flake.InputsToJson()));
     }
 
     [Fact]

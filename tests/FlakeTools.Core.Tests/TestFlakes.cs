@@ -18,10 +18,18 @@ internal static class TestFlakes
     public static IEnumerable<object[]> Cases() =>
         System.IO.Directory.EnumerateFiles(Directory, "*.nix").OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
 
-    /// <summary>The shared real-world setups (../shared/fixtures): every flake.nix in them.</summary>
-    public static IEnumerable<object[]> SharedFlakes() => TestPaths.SharedFixtures is { } dir
-        ? System.IO.Directory.EnumerateFiles(dir, "flake.nix", SearchOption.AllDirectories).OrderBy(f => f, System.StringComparer.Ordinal).Select(f => new object[] { f })
-        : Enumerable.Empty<object[]>();
+    /// <summary>
+    /// Real-world flakes no one here wrote: every flake.nix of the shared fixtures, and of the folder
+    /// FLAKETOOLS_CORPUS names, when it is set.
+    /// </summary>
+    public static IEnumerable<object[]> SharedFlakes()
+    {
+        var folders = new[] { TestPaths.SharedFixtures, System.Environment.GetEnvironmentVariable("FLAKETOOLS_CORPUS") };
+        return folders.Where(f => !string.IsNullOrEmpty(f) && System.IO.Directory.Exists(f))
+            .SelectMany(f => System.IO.Directory.EnumerateFiles(f!, "flake.nix", SearchOption.AllDirectories))
+            .OrderBy(f => f, System.StringComparer.Ordinal)
+            .Select(f => new object[] { f });
+    }
 
     /// <summary>What `nix-instantiate --eval --strict --json` says the inputs are.</summary>
     public static JsonNode NixInputs(string flakePath)

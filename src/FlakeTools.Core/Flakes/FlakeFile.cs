@@ -228,7 +228,11 @@ public sealed class FlakeFile
         {
             case "url":
                 if (constant is string url) input.Url = url;
-                else if (Unwrap(value) is { Kind: SyntaxKind.Path } pathLiteral) input.Url = pathLiteral.ToString();
+                else if (Unwrap(value) is { Kind: SyntaxKind.Path } pathLiteral)
+                {
+                    input.Url = pathLiteral.ToString();
+                    input.UrlIsPathLiteral = true;
+                }
                 else Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
                 break;
             case "flake":

@@ -36,6 +36,9 @@ public sealed class InputDeclaration
     /// <summary>The <c>url</c> as written (a constant string or a path literal), or null.</summary>
     public string? Url { get; internal set; }
 
+    /// <summary>Whether <c>url</c> is a path literal (<c>url = ./sub;</c>) rather than a string; Nix evaluates it to a copy in the store.</summary>
+    public bool UrlIsPathLiteral { get; internal set; }
+
     /// <summary>The reference from <c>url</c> or from the attribute-set form, or null.</summary>
     public FlakeReference? Reference { get; internal set; }
 
