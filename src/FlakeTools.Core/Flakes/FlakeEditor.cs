@@ -176,7 +176,7 @@ public static class FlakeEditor
             var deepest = root;
             var consumed = 0;
             while (consumed < path.Length && deepest.Inputs.TryGetValue(path[consumed], out var next)) { deepest = next; consumed++; }
-            var relative = path.Skip(consumed).SelectMany(p => new[] { "inputs", p }).Append("follows").ToArray();
+            var relative = FollowsPath(path.Skip(consumed));
             tree = Insert(flake, deepest, relative, NixString.Quote(target));
         }
         var result = FlakeFile.FromTree(tree, flake.Path);
@@ -325,8 +325,11 @@ public static class FlakeEditor
         return builder.ToString();
     }
 
-    private static string[] FollowsPath(string overridePath) =>
-        SplitPath(overridePath).SelectMany(p => new[] { "inputs", p }).Append("follows").ToArray();
+    private static string[] FollowsPath(string overridePath) => FollowsPath(SplitPath(overridePath));
+
+    /// <summary>The attribute path below an input that makes its input at <paramref name="overridePath"/> follow: inputs.a.inputs.b.follows.</summary>
+    internal static string[] FollowsPath(IEnumerable<string> overridePath) =>
+        overridePath.SelectMany(p => new[] { "inputs", p }).Append("follows").ToArray();
 
     internal static string[] SplitPath(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 

@@ -25,7 +25,7 @@ public sealed class FollowsSuggestion
     public string NodeKey { get; init; } = "";
 
     /// <summary>The declaration as Nix: <c>waybar.inputs.nixpkgs.follows = "nixpkgs";</c></summary>
-    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(OverridePath.Split('/').SelectMany(p => new[] { "inputs", p })).Append("follows")) + " = " + NixString.Quote(Follows) + ";";
+    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(FlakeEditor.FollowsPath(FlakeEditor.SplitPath(OverridePath)))) + " = " + NixString.Quote(Follows) + ";";
 
     /// <summary>The flake directory.</summary>
     public string? Path { get; init; }
