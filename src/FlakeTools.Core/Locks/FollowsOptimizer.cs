@@ -41,10 +41,13 @@ public sealed class FollowsSuggestion
 public static class FollowsOptimizer
 {
     /// <summary>One suggestion per duplicated input path that a root input with the same source can replace.</summary>
-    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, FlakeFile? flake, string? directory = null)
+    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, FlakeFile? flake, string? directory = null) =>
+        Suggest(lockFile, lockFile.Entries(recurse: true, DateTimeOffset.UtcNow, directory), flake, directory);
+
+    /// <summary>The same, from entries already listed (with duplicates marked).</summary>
+    internal static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, IReadOnlyList<LockEntry> entries, FlakeFile? flake, string? directory)
     {
-        var duplicates = lockFile.DuplicateNodeKeys();
-        if (duplicates.Count == 0) return Array.Empty<FollowsSuggestion>();
+        if (!entries.Any(e => e.IsDuplicate)) return Array.Empty<FollowsSuggestion>();
         // The root inputs by the source they lock.
         var rootBySource = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, target) in lockFile.Root.Inputs.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -54,9 +57,9 @@ public static class FollowsOptimizer
             if (identity is not null) rootBySource.TryAdd(identity, name);
         }
         var result = new List<FollowsSuggestion>();
-        foreach (var entry in lockFile.Entries(recurse: true, DateTimeOffset.UtcNow, directory))
+        foreach (var entry in entries)
         {
-            if (entry.IsFollows || entry.Depth == 0 || entry.Node is null || !duplicates.Contains(entry.Node.Key)) continue;
+            if (!entry.IsDuplicate || entry.Depth == 0 || entry.Node is null) continue;
             var identity = FlakeLock.SourceIdentity(entry.Node);
             if (identity is null || !rootBySource.TryGetValue(identity, out var rootInput)) continue;
             var input = entry.Segments[0];

@@ -144,10 +144,11 @@ public sealed partial class FlakeLock
     {
         var direct = Root.Inputs.Values.Where(t => t.NodeKey is not null).Select(t => t.NodeKey!).ToHashSet(StringComparer.Ordinal);
         var duplicates = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var group in _nodes.Values.Where(n => n.Key != RootKey && SourceIdentity(n) is not null).GroupBy(n => SourceIdentity(n)!))
+        var bySource = _nodes.Values.Where(n => n.Key != RootKey).Select(n => (Node: n, Source: SourceIdentity(n))).Where(p => p.Source is not null);
+        foreach (var group in bySource.GroupBy(p => p.Source!))
         {
             if (group.Count() < 2) continue;
-            foreach (var node in group.Where(n => !direct.Contains(n.Key))) duplicates.Add(node.Key);
+            foreach (var (node, _) in group.Where(p => !direct.Contains(p.Node.Key))) duplicates.Add(node.Key);
         }
         return duplicates;
     }

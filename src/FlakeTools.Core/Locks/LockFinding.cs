@@ -55,7 +55,7 @@ public sealed class LockFinding
             findings.Add(new LockFinding { Kind = kind, Severity = severity, InputPath = path, Message = message, Suggestion = suggestion, Path = directory });
 
         var entries = lockFile.Entries(recurse: true, now, directory);
-        foreach (var suggestion in FollowsOptimizer.Suggest(lockFile, flake))
+        foreach (var suggestion in FollowsOptimizer.Suggest(lockFile, entries, flake, directory))
         {
             Add(LockFindingKind.Duplicate, DiagnosticSeverity.Warning, suggestion.InputPath,
                 $"locks a second copy of {suggestion.Follows} (node '{suggestion.NodeKey}')",
