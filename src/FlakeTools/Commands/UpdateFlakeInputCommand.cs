@@ -21,6 +21,9 @@ namespace FlakeTools.Commands;
 public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
 {
     private readonly Dictionary<string, (FlakeSource Source, List<string> Names)> _queue = new(StringComparer.Ordinal);
+
+    // Inputs of one flake arrive one pipeline object each: open (and report a broken) flake once.
+    private readonly Dictionary<string, FlakeSource?> _opened = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cancellation = new();
 
     /// <summary>The inputs to update; all inputs of the flake when omitted. Binds from Get-FlakeInput.</summary>
@@ -43,8 +46,13 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
     {
         foreach (var path in ResolvedPaths())
         {
-            var source = OpenFlake(path);
-            if (source is null || !CheckParsed(source)) continue;
+            if (!_opened.TryGetValue(path, out var source))
+            {
+                source = OpenFlake(path);
+                if (source is not null && !CheckParsed(source)) source = null;
+                _opened[path] = source;
+            }
+            if (source is null) continue;
             if (!_queue.TryGetValue(source.FlakePath, out var entry))
             {
                 entry = (source, new List<string>());
