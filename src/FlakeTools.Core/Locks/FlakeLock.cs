@@ -88,6 +88,12 @@ public sealed partial class FlakeLock
     /// <summary>All nodes by key.</summary>
     public IReadOnlyDictionary<string, LockNode> Nodes => _nodes;
 
+    /// <summary>The lock file for a path: a flake directory's flake.lock, the flake.lock beside a flake.nix, or the path itself.</summary>
+    public static string PathFor(string path) =>
+        System.IO.Directory.Exists(path) ? System.IO.Path.Combine(path, "flake.lock")
+        : System.IO.Path.GetFileName(path) == "flake.nix" ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "flake.lock")
+        : path;
+
     /// <summary>Reads a lock; <paramref name="path"/> is only used in messages.</summary>
     public static FlakeLock Parse(string text, string? path = null)
     {

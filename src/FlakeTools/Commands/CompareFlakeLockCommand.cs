@@ -70,9 +70,5 @@ public sealed class CompareFlakeLockCommand : PSCmdlet
         }
     }
 
-    private string LockFile(string path)
-    {
-        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        return Directory.Exists(resolved) ? System.IO.Path.Combine(resolved, "flake.lock") : resolved;
-    }
+    private string LockFile(string path) => FlakeLock.PathFor(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 }

@@ -97,9 +97,7 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// </summary>
     protected FlakeLock? OpenLock(string path)
     {
-        var lockPath = Directory.Exists(path) ? System.IO.Path.Combine(path, "flake.lock")
-            : System.IO.Path.GetFileName(path) == "flake.nix" ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "flake.lock")
-            : path;
+        var lockPath = FlakeLock.PathFor(path);
         if (!File.Exists(lockPath))
         {
             var error = new ItemNotFoundException($"{lockPath} does not exist; run 'nix flake lock' (or Update-FlakeInput) in the flake's directory to create it");
