@@ -7,7 +7,9 @@
              so `Import-Module ./FlakeTools.psd1` works afterwards.
     Test     runs every test the machine can run (tests/run-all.sh: xunit, real nix, Pester).
     Docs     turns docs/*.md (PlatyPS markdown) into MAML help in ./en-US, where Get-Help looks
-             (the module base's culture folder).
+             (the module base's culture folder). en-US/ is kept in the repository, so help works
+             on machines without PlatyPS; run Docs after changing docs/ (a Pester test checks
+             that the two agree wherever PlatyPS is installed).
     Package  lays out out/FlakeTools/<version>/ for Import-Module and Publish-Module.
     Clean    removes build output.
 .EXAMPLE
@@ -22,7 +24,10 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Where Docs writes the MAML help; the module's own en-US/ unless a test asks for another folder.
+    [string] $HelpFolder = (Join-Path $PSScriptRoot 'en-US')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -52,7 +57,7 @@ function Invoke-DocsTask {
     try {
         $help = Get-ChildItem (Join-Path $root 'docs') -Filter '*-*.md' | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
         $null = $help | Export-MamlCommandHelp -OutputFolder $staging -Force
-        $target = Join-Path $root 'en-US'
+        $target = $HelpFolder
         $null = New-Item -ItemType Directory -Force -Path $target
         Get-ChildItem $staging -Recurse -Filter '*.xml' | Copy-Item -Destination (Join-Path $target 'FlakeTools.dll-Help.xml') -Force
         $about = Join-Path $root 'docs/about_FlakeTools.md'
@@ -69,8 +74,8 @@ function Invoke-TestTask {
 }
 
 function Invoke-PackageTask {
+    # The help ships from the en-US/ kept in the repository: packaging needs no PlatyPS.
     Invoke-BuildTask
-    Invoke-DocsTask
     $destination = Join-Path $root "out/FlakeTools/$version"
     Remove-Item $destination -Recurse -Force -ErrorAction SilentlyContinue
     $null = New-Item -ItemType Directory -Force -Path (Join-Path $destination 'bin')
@@ -83,7 +88,7 @@ function Invoke-PackageTask {
 }
 
 function Invoke-CleanTask {
-    foreach ($folder in 'bin', 'out', 'en-US') { Remove-Item (Join-Path $root $folder) -Recurse -Force -ErrorAction SilentlyContinue }
+    foreach ($folder in 'bin', 'out') { Remove-Item (Join-Path $root $folder) -Recurse -Force -ErrorAction SilentlyContinue }
     Invoke-Native dotnet @('clean', (Join-Path $root 'FlakeTools.sln'), '--nologo', '-v', 'quiet')
 }
 
