@@ -126,7 +126,4 @@ Describe 'Get-FlakeInput' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('nixpkgs', 'home-manager', 'hyprland', 'waybar')
     }
 
-    It 'declares the type it writes' {
-        (Get-Command Get-FlakeInput).OutputType.Type | Should -Be ([FlakeTools.Core.Flakes.FlakeInput])
-    }
 }

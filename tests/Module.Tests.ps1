@@ -44,6 +44,24 @@ Describe 'The module' {
         }
     }
 
+    It '<Command> writes only objects of the types its OutputType declares' -ForEach @(
+        @{ Command = 'Get-FlakeInput'; Run = { param($d) Get-FlakeInput -Path $d } }
+        @{ Command = 'Get-FlakeLock'; Run = { param($d) Get-FlakeLock -Path $d } }
+        @{ Command = 'Get-FlakeLockEntry'; Run = { param($d) Get-FlakeLockEntry -Path $d -Recurse } }
+        @{ Command = 'Test-FlakeLock'; Run = { param($d) Test-FlakeLock -Path $d -MaxAge 1d; Test-FlakeLock -Path $d -Quiet } }
+        @{ Command = 'Compare-FlakeLock'; Run = { param($d) $old = Join-Path $TestDrive 'types-old.lock'; (Get-Content -Raw (Join-Path $d 'flake.lock')) -replace '"rev": "[0-9a-f]{40}"', ('"rev": "' + ('c' * 40) + '"') | Set-Content -LiteralPath $old -NoNewline; Compare-FlakeLock $old $d } }
+        @{ Command = 'Optimize-FlakeInput'; Run = { param($d) Optimize-FlakeInput -Path $d -Confirm:$false -WarningAction SilentlyContinue } }
+        @{ Command = 'Set-FlakeInput'; Run = { param($d) Set-FlakeInput -Path $d hyprland -Ref v0.42.0 -PassThru } }
+        @{ Command = 'Add-FlakeInput'; Run = { param($d) Add-FlakeInput -Path $d elgato github:waxlamp/elgato -PassThru } }
+    ) {
+        Import-Module "$PSScriptRoot/TestUtilities.psm1" -Force
+        $directory = New-TestFlake desktop -Destination (Join-Path $TestDrive "types-$Command")
+        $declared = (Get-Command $Command).OutputType.Type
+        $output = @(& $Run $directory)
+        $output.Count | Should -BeGreaterThan 0
+        foreach ($item in $output) { $declared | Should -Contain $item.GetType() }
+    }
+
     It 'has a -WhatIf case below for every cmdlet that writes' -ForEach @(@{ Listed = $whatIfCases.Command }) {
         $writing = Get-Command -Module FlakeTools | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | ForEach-Object Name | Sort-Object
         $writing | Should -Be ($Listed | Sort-Object)
