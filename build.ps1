@@ -3,8 +3,9 @@
 .SYNOPSIS
     Builds, tests, documents and packages the FlakeTools module.
 .DESCRIPTION
-    Build    compiles the solution; the module is laid out in ./bin beside FlakeTools.psd1,
-             so `Import-Module ./FlakeTools.psd1` works afterwards.
+    Build    compiles the module (src/FlakeTools and what it references); it is laid out in ./bin
+             beside FlakeTools.psd1, so `Import-Module ./FlakeTools.psd1` works afterwards.
+             (tests/run-all.sh builds the whole solution, tests and benchmarks included.)
     Test     runs every test the machine can run (tests/run-all.sh: xunit, real nix, Pester).
     Docs     turns docs/*.md (PlatyPS markdown) into MAML help in ./en-US, where Get-Help looks
              (the module base's culture folder). en-US/ is kept in the repository, so help works
@@ -43,7 +44,7 @@ function Invoke-Native {
 }
 
 function Invoke-BuildTask {
-    Invoke-Native dotnet @('build', (Join-Path $root 'FlakeTools.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $root 'src/FlakeTools/FlakeTools.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     Write-Host "Built FlakeTools $version ($Configuration) into $(Join-Path $root 'bin')"
 }
 
