@@ -103,6 +103,10 @@ Describe 'Compare-FlakeLock' {
         $null = Invoke-Git $repo commit -q -m 'no lock yet'
         { Compare-FlakeLock -Path $repo -Revision HEAD -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotInRevision,FlakeTools.Commands.CompareFlakeLockCommand'
         { Compare-FlakeLock -ReferencePath (Join-Path $TestDrive 'nowhere.lock') -DifferencePath $repo -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotFound,FlakeTools.Commands.CompareFlakeLockCommand'
+        $latin1 = Join-Path $TestDrive 'latin1.lock'
+        [IO.File]::WriteAllBytes($latin1, [byte[]](0x7b, 0x22, 0xe9, 0x22, 0x7d))
+        { Compare-FlakeLock -ReferencePath $latin1 -DifferencePath $plain -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotUtf8,FlakeTools.Commands.CompareFlakeLockCommand'
+        { Get-FlakeLock -LiteralPath $latin1 -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotUtf8,FlakeTools.Commands.GetFlakeLockCommand'
     }
 
     It 'resolves its paths through the provider like the other cmdlets' {
