@@ -64,7 +64,7 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
                 WriteEditError(e, Name);
                 continue;
             }
-            if (SaveEdit(source, result, $"Add input '{Name}' = {reference}") && PassThru) WriteObject(ReadBack(source.FlakePath, Name));
+            if (SaveEdit(source, result, $"Add input '{Name}' = {reference}") && PassThru && ReadBack(source.FlakePath, Name) is { } added) WriteObject(added);
         }
     }
 }

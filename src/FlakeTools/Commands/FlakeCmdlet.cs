@@ -282,8 +282,16 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// <summary>The input of that name as a pipeline object, read back from disk.</summary>
     protected FlakeInput? ReadBack(string flakePath, string name)
     {
-        var source = FlakeSource.Open(flakePath);
-        return source.GetInputs(DateTimeOffset.UtcNow).FirstOrDefault(i => i.Name == name);
+        try
+        {
+            var source = FlakeSource.Open(flakePath);
+            return source.GetInputs(DateTimeOffset.UtcNow).FirstOrDefault(i => i.Name == name);
+        }
+        catch (FileAccessException e)
+        {
+            WriteReadError(e, "Flake", flakePath);
+            return null;
+        }
     }
 
     /// <summary>

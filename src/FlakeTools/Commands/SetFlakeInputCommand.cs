@@ -121,7 +121,7 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
             }
             var result = new FlakeEditResult(flake, flake.Text != source.Flake.Text, warnings);
             var written = SaveEdit(source, result, $"Set input '{Name}': {string.Join("; ", actions)}");
-            if (PassThru && (written || !result.Changed)) WriteObject(ReadBack(source.FlakePath, Name));
+            if (PassThru && (written || !result.Changed) && ReadBack(source.FlakePath, Name) is { } changed) WriteObject(changed);
         }
     }
 
