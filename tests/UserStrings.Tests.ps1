@@ -94,7 +94,8 @@ Describe 'Strings that must not slip through' {
         @{ Case = 'a ref with a newline to Update-FlakeInput'; Id = 'InvalidRef'; Run = { param($p) Update-FlakeInput -Path $p hyprland -Ref "v1`n" } }
         @{ Case = 'a rev with a newline to Update-FlakeInput'; Id = 'InvalidRev'; Run = { param($p) Update-FlakeInput -Path $p hyprland -Rev (('a' * 40) + "`n") } }
     ) {
-        $err = @(& $Run $hostname 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        # Non-terminating errors are what is checked, whatever the caller's $ErrorActionPreference.
+        $err = @(& { $ErrorActionPreference = 'Continue'; & $Run $hostname } 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         $err | Should -Not -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike "$Id,FlakeTools.Commands.*"
         $err[0].Exception.Message | Should -Not -Match 'please report'

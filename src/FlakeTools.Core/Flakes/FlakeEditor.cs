@@ -541,9 +541,10 @@ public static class FlakeEditor
     /// </summary>
     private static FlakeEditResult Guarded(FlakeFile flake, string what, Func<FlakeEditResult> edit)
     {
+        FlakeEditResult result;
         try
         {
-            return edit();
+            result = edit();
         }
         catch (FlakeEditException)
         {
@@ -554,6 +555,14 @@ public static class FlakeEditor
             throw new FlakeEditException(FlakeEditError.InvalidEdit,
                 $"FlakeTools could not make the edit ({what}) in {Where(flake)}: {e.Message}; the file was left as it was. Please report this with the file attached.", e);
         }
+        // The guard of every write: whatever the parser and the flake reader know Nix refuses
+        // (syntax, an attribute defined twice, url with follows...) must not be written.
+        if (result.Changed && result.Flake.HasErrors)
+        {
+            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({first}); the file was left as it was");
+        }
+        return result;
     }
 
     private static FlakeEditException Unexpected(FlakeFile flake, string what) =>
