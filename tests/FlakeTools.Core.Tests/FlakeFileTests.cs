@@ -87,7 +87,6 @@ public class FlakeFileTests
 
     [Theory]
     [InlineData("{ inputs.a.url = \"github:o/r\"; inputs.a.follows = \"b\"; outputs = _: { }; }", "both a url and follows")]
-    [InlineData("{ inputs.a.url = \"github:o\"; outputs = _: { }; }", "needs an owner and a repository")]
     [InlineData("{ inputs.a.url = \"x\"; inputs.a.url = \"y\"; outputs = _: { }; }", "already defined")]
     [InlineData("{ inputs.a.flake = \"no\"; outputs = _: { }; }", "must be true or false")]
     [InlineData("{ packages = { }; outputs = _: { }; }", "not a flake attribute")]

@@ -201,6 +201,7 @@ public sealed class FlakeFile
                     Report(binding, $"'{input.InputPath}.inputs' must be an attribute set", DiagnosticSeverity.Error);
                     return;
                 }
+                input.DeclaresInputs = true;
                 foreach (var inner in set.Bindings)
                 {
                     var names = inner.AttrPath.StaticNames;
@@ -227,13 +228,21 @@ public sealed class FlakeFile
         switch (key)
         {
             case "url":
-                if (constant is string url) input.Url = url;
+                if (constant is string url)
+                {
+                    input.Url = url;
+                    input.UrlIsUriLiteral = IsUriLiteral(value);
+                }
                 else if (Unwrap(value) is { Kind: SyntaxKind.Path } pathLiteral)
                 {
                     input.Url = pathLiteral.ToString();
                     input.UrlIsPathLiteral = true;
                 }
-                else Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
+                else
+                {
+                    input.Unreadable ??= $"its url is not a constant string (line {binding.StartPosition.Line}); FlakeTools can read and edit only constant urls";
+                    Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
+                }
                 break;
             case "flake":
                 input.HasFlakeAttribute = true;
@@ -246,7 +255,11 @@ public sealed class FlakeFile
                 break;
             default:
                 if (constant is not null) input.AddAttribute(key, constant);
-                else Report(binding, $"'{key}' of input '{input.InputPath}' is not a constant", DiagnosticSeverity.Warning);
+                else
+                {
+                    input.Unreadable ??= $"its '{key}' is not a constant (line {binding.StartPosition.Line}); FlakeTools reads only constant reference attributes";
+                    Report(binding, $"'{key}' of input '{input.InputPath}' is not a constant", DiagnosticSeverity.Warning);
+                }
                 break;
         }
     }
@@ -257,16 +270,41 @@ public sealed class FlakeFile
         {
             Report(input.ValueBindings["follows"], $"input '{input.InputPath}' has both a url and follows; Nix rejects that: keep one", DiagnosticSeverity.Error);
         }
+        // A reference FlakeTools cannot read is that input's problem: the others read on as usual.
+        var at = input.ValueBindings.GetValueOrDefault("url") ?? input.ValueBindings.GetValueOrDefault("type") ?? input.ValueBindings.Values.FirstOrDefault();
+        if (input.Unreadable is not null)
+        {
+            input.ReferenceError = input.Unreadable;
+            return;
+        }
         try
         {
-            if (input.Url is not null) input.Reference = FlakeReference.Parse(input.Url);
-            else if (input.UsesAttributeForm) input.Reference = FlakeReference.FromAttributes(input.Attributes);
+            if (input.UsesAttributeForm)
+            {
+                // With `type`, Nix hands `url` to the type's fetcher as one attribute among the others.
+                var attributes = input.Attributes.ToList();
+                if (input.Url is not null) attributes.Add(new KeyValuePair<string, object>("url", input.Url));
+                input.Reference = FlakeReference.FromAttributes(attributes);
+            }
+            else if (input.Attributes.Count > 0)
+            {
+                var first = input.Attributes[0].Key;
+                throw new FlakeReferenceException(input.Url ?? "{ ... }", $"'{first}' is a reference attribute, which Nix takes only together with 'type' (type = \"github\"; ...); without it Nix refuses the input");
+            }
+            else if (input.Url is not null)
+            {
+                input.Reference = FlakeReference.Parse(input.UrlIsPathLiteral && !input.Url.StartsWith('.') && !input.Url.StartsWith('/') ? "path:" + input.Url : input.Url, input.IsFlake);
+            }
         }
         catch (FlakeReferenceException e)
         {
             input.ReferenceError = e.Message;
-            var at = input.ValueBindings.TryGetValue("url", out var urlBinding) ? urlBinding : input.ValueBindings.GetValueOrDefault("type");
-            if (at is not null) Report(at, e.Message, DiagnosticSeverity.Error);
+            if (at is not null) Report(at, $"input '{input.InputPath}': {e.Message}", DiagnosticSeverity.Warning);
+            return;
+        }
+        if (input.Reference is { } reference && at is not null)
+        {
+            foreach (var warning in reference.Warnings) Report(at, $"input '{input.InputPath}': {warning}", DiagnosticSeverity.Warning);
         }
     }
 
@@ -274,11 +312,15 @@ public sealed class FlakeFile
     internal static object? Constant(SyntaxNode? value) => Unwrap(value) switch
     {
         StringSyntax text => text.ConstantValue,
+        { Kind: SyntaxKind.Literal } uri when uri.ChildToken(SyntaxKind.UriToken) is { } token => token.Text,
         IdentifierSyntax { Name: "true" } => true,
         IdentifierSyntax { Name: "false" } => false,
         { Kind: SyntaxKind.Literal } literal when long.TryParse(literal.ToString(), out var number) => number,
         _ => null,
     };
+
+    /// <summary>Whether the value is a URI literal (<c>url = github:NixOS/nixpkgs;</c>, a string without quotes).</summary>
+    internal static bool IsUriLiteral(SyntaxNode? value) => Unwrap(value) is { Kind: SyntaxKind.Literal } literal && literal.ChildToken(SyntaxKind.UriToken) is not null;
 
     private void Report(SyntaxNode node, string message, DiagnosticSeverity severity)
     {
