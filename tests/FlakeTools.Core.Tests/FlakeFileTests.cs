@@ -100,11 +100,77 @@ public class FlakeFileTests
     }
 
     [Fact]
+    public void OddReferencesAreReadAsNixReadsThem()
+    {
+        var flake = FlakeFile.Parse(TestFlakes.Read("odd-references.nix"), "flake.nix");
+        Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
+        Assert.All(flake.Inputs, i => Assert.Null(i.ReferenceError));
+        string Show(string name)
+        {
+            var r = flake.FindInput(name)!.Reference!;
+            return $"{r.Type} {r.Form} owner={r.Owner} repo={r.Repo} ref={r.Ref} rev={r.Rev} url={r.Url} -> {r.ToUrl()}";
+        }
+        Assert.Equal("github Url owner=NixOS repo=nixpkgs ref=nixos-24.05 rev= url= -> github:NixOS/nixpkgs/nixos-24.05", Show("nixpkgs"));
+        Assert.True(flake.FindInput("nixpkgs")!.UrlIsUriLiteral);
+        Assert.Equal("github:NixOS/nixpkgs/nixos-24.05", flake.FindInput("nixpkgs")!.Url);
+        Assert.Equal("github Url owner=owner repo=repo ref=fix/some-branch rev= url= -> github:owner/repo/fix/some-branch", Show("branch"));
+        Assert.Equal("github Url owner=owner repo=repo ref=main rev= url= -> github:/owner/repo/main", Show("leading"));
+        Assert.Equal("github Url owner=owner repo=repo ref=x rev= url= -> github:owner/repo/?ref=x", Show("trailing"));
+        Assert.Equal("git AttributeSet owner= repo= ref=main rev= url=ssh://git@host/me/x.git -> git+ssh://git@host/me/x.git?ref=main", Show("secrets"));
+        Assert.False(flake.FindInput("secrets")!.IsFlake);
+        Assert.Equal("git AttributeSet owner= repo= ref= rev= url=git@host:me/y.git -> git+ssh://git@host/me/y.git", Show("scp"));
+        Assert.Equal("git Url owner= repo= ref= rev= url=file:///path/dep -> git+file:///path/dep?submodules", Show("dep"));
+        Assert.Empty(flake.FindInput("dep")!.Reference!.Parameters);
+        var warning = Assert.Single(flake.Diagnostics);
+        Assert.Equal((Syntax.DiagnosticSeverity.Warning, 18), (warning.Severity, warning.Line));
+        Assert.Equal("input 'dep': 'submodules' in 'git+file:///path/dep?submodules' has no value and Nix ignores it; write submodules=1 if you meant to turn it on", warning.Message);
+    }
+
+    [Fact]
+    public void AReferenceThatCannotBeReadIsThatInputsProblemOnly()
+    {
+        var flake = FlakeFile.Parse("""
+            {
+              inputs = {
+                nixpkgs.url = "github:NixOS/nixpkgs";
+                broken.url = "github:owner";
+                attrs = { owner = "o"; repo = "r"; };
+                computed.url = "github:o/r/${"v1"}";
+                badtype = { type = "github"; owner = "o"; repo = "r"; url = "https://x"; };
+                home-manager.url = "github:nix-community/home-manager";
+              };
+              outputs = { self, ... }: { };
+            }
+            """, "flake.nix");
+        Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
+        Assert.Equal(new[] { "nixpkgs", "broken", "attrs", "computed", "badtype", "home-manager" }, flake.Inputs.Select(i => i.Name));
+        Assert.Equal(new[]
+        {
+            "nixpkgs: github:NixOS/nixpkgs",
+            "broken: 'github:owner' is not a valid flake reference: a github reference needs an owner and a repository: github:<owner>/<repo>[/<branch, tag or commit>]",
+            "attrs: '{ ... }' is not a valid flake reference: 'owner' is a reference attribute, which Nix takes only together with 'type' (type = \"github\"; ...); without it Nix refuses the input",
+            "computed: its url is not a constant string (line 6); FlakeTools can read and edit only constant urls",
+            "badtype: '{ type = \"github\"; ... }' is not a valid flake reference: a github reference takes no attribute 'url' (it takes owner, repo, ref, rev, narHash, lastModified, host, treeHash and dir)",
+            "home-manager: github:nix-community/home-manager",
+        }, flake.Inputs.Select(i => i.Name + ": " + (i.ReferenceError ?? i.Reference!.ToUrl())));
+        Assert.All(flake.Diagnostics, d => Assert.Equal(Syntax.DiagnosticSeverity.Warning, d.Severity));
+        Assert.Contains(flake.Diagnostics, d => d.Line == 4 && d.Message.StartsWith("input 'broken': 'github:owner' is not a valid flake reference"));
+
+        // Edits of the other inputs, and of the broken one itself, still work.
+        var edited = FlakeEditor.SetReference(flake, "nixpkgs", flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-24.05")).Flake;
+        Assert.Contains("nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.05\";", edited.Text);
+        var fixedBroken = FlakeEditor.SetReference(edited, "broken", References.FlakeReference.Parse("github:owner/repo")).Flake;
+        Assert.Null(fixedBroken.FindInput("broken")!.ReferenceError);
+        Assert.Equal("github:owner/repo", fixedBroken.FindInput("broken")!.Url);
+    }
+
+    [Fact]
     public void NonConstantUrlsAreWarnedAbout()
     {
         var flake = FlakeFile.Parse("let v = \"24.05\"; in { inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-${v}\"; outputs = _: { }; }");
         Assert.False(flake.HasErrors);
         Assert.Contains(flake.Diagnostics, d => d.Severity == Syntax.DiagnosticSeverity.Warning && d.Message.Contains("not a constant string"));
         Assert.Null(flake.FindInput("nixpkgs")!.Url);
+        Assert.Equal("its url is not a constant string (line 1); FlakeTools can read and edit only constant urls", flake.FindInput("nixpkgs")!.ReferenceError);
     }
 }
