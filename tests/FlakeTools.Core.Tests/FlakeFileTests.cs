@@ -99,6 +99,36 @@ public class FlakeFileTests
         Assert.Contains(flake.Diagnostics, d => d.Message.Contains(messagePart));
     }
 
+    /// <summary>
+    /// What FlakeTools calls a file-level error, Nix refuses as well: the cmdlets say "nix flake
+    /// check shows the same problem", and this keeps that true.
+    /// </summary>
+    [NixTheory]
+    [InlineData("{ inputs.a.url = \"github:o/r\"; inputs.a.follows = \"b\"; outputs = _: { }; }")]
+    [InlineData("{ inputs.a.url = \"x\"; inputs.a.url = \"y\"; outputs = _: { }; }")]
+    [InlineData("{ inputs.a.flake = \"no\"; outputs = _: { }; }")]
+    [InlineData("{ packages = { }; outputs = _: { }; }")]
+    [InlineData("[ ]")]
+    [InlineData("{ inputs = { a.url = \"x\" }; }")]
+    [InlineData("{ inputs.a.foo.bar = 1; outputs = _: { }; }")]
+    [InlineData("{ inputs = 1; outputs = _: { }; }")]
+    public void FileLevelErrorsAreOnesNixRefuses(string text)
+    {
+        Assert.True(FlakeFile.Parse(text, "flake.nix").HasErrors);
+        var directory = Directory.CreateTempSubdirectory("flaketools-refuse-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "flake.nix"), text);
+            var (code, _, stderr) = NixRunner.Run("nix", "flake", "metadata", "--no-write-lock-file", "path:" + directory.FullName);
+            Assert.NotEqual(0, code);
+            Assert.Contains("error:", stderr);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void OddReferencesAreReadAsNixReadsThem()
     {
@@ -149,7 +179,7 @@ public class FlakeFileTests
             "nixpkgs: github:NixOS/nixpkgs",
             "broken: 'github:owner' is not a valid flake reference: a github reference needs an owner and a repository: github:<owner>/<repo>[/<branch, tag or commit>]",
             "attrs: '{ ... }' is not a valid flake reference: 'owner' is a reference attribute, which Nix takes only together with 'type' (type = \"github\"; ...); without it Nix refuses the input",
-            "computed: its url is not a constant string (line 6); FlakeTools can read and edit only constant urls",
+            "computed: its url is not a constant string (line 6); Nix too reads only a constant string or path there (it says 'expected a string but got a thunk')",
             "badtype: '{ type = \"github\"; ... }' is not a valid flake reference: a github reference takes no attribute 'url' (it takes owner, repo, ref, rev, narHash, lastModified, host, treeHash and dir)",
             "home-manager: github:nix-community/home-manager",
         }, flake.Inputs.Select(i => i.Name + ": " + (i.ReferenceError ?? i.Reference!.ToUrl())));
@@ -171,6 +201,6 @@ public class FlakeFileTests
         Assert.False(flake.HasErrors);
         Assert.Contains(flake.Diagnostics, d => d.Severity == Syntax.DiagnosticSeverity.Warning && d.Message.Contains("not a constant string"));
         Assert.Null(flake.FindInput("nixpkgs")!.Url);
-        Assert.Equal("its url is not a constant string (line 1); FlakeTools can read and edit only constant urls", flake.FindInput("nixpkgs")!.ReferenceError);
+        Assert.Equal("its url is not a constant string (line 1); Nix too reads only a constant string or path there (it says 'expected a string but got a thunk')", flake.FindInput("nixpkgs")!.ReferenceError);
     }
 }

@@ -240,7 +240,7 @@ public sealed class FlakeFile
                 }
                 else
                 {
-                    input.Unreadable ??= $"its url is not a constant string (line {binding.StartPosition.Line}); FlakeTools can read and edit only constant urls";
+                    input.Unreadable ??= $"its url is not a constant string (line {binding.StartPosition.Line}); Nix too reads only a constant string or path there (it says 'expected a string but got a thunk')";
                     Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
                 }
                 break;
@@ -257,7 +257,7 @@ public sealed class FlakeFile
                 if (constant is not null) input.AddAttribute(key, constant);
                 else
                 {
-                    input.Unreadable ??= $"its '{key}' is not a constant (line {binding.StartPosition.Line}); FlakeTools reads only constant reference attributes";
+                    input.Unreadable ??= $"its '{key}' is not a constant (line {binding.StartPosition.Line}); Nix too reads only a constant string, number or true/false there";
                     Report(binding, $"'{key}' of input '{input.InputPath}' is not a constant", DiagnosticSeverity.Warning);
                 }
                 break;
