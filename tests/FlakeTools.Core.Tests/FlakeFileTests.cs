@@ -35,6 +35,8 @@ public class FlakeFileTests
     {
         var flake = FlakeFile.Parse(File.ReadAllText(path), path);
         Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
+        // Nix accepts these flakes, so every reference in them must read.
+        Assert.Empty(flake.Inputs.SelectMany(i => new[] { i }.Concat(i.Descendants())).Where(i => i.ReferenceError is not null).Select(i => i.InputPath + ": " + i.ReferenceError));
         var nix = TestFlakes.NixInputs(path);
         // A path literal url (url = ../..;) evaluates to its copy in the store: the one difference allowed.
         foreach (var input in flake.Inputs.SelectMany(i => new[] { i }.Concat(i.Descendants())).Where(i => i.UrlIsPathLiteral))

@@ -152,6 +152,17 @@ public class FlakeReferenceTests
     }
 
     [Fact]
+    public void RefAndRevTogetherOnlyWhereNixTakesBoth()
+    {
+        const string rev = "0123456789abcdef0123456789abcdef01234567";
+        Assert.Equal("git+https://h/x?ref=dev&rev=" + rev, FlakeReference.Parse("git+https://h/x").WithRefAndRev("dev", rev).ToUrl());
+        Assert.Equal("nixpkgs/dev/" + rev, FlakeReference.Parse("nixpkgs").WithRefAndRev("dev", rev).ToUrl());
+        Assert.Equal("github:o/r/dev", FlakeReference.Parse("github:o/r/main").WithRefAndRev("dev", null).ToUrl());
+        var error = Assert.Throws<FlakeReferenceException>(() => FlakeReference.Parse("github:o/r/main").WithRefAndRev("dev", rev));
+        Assert.Equal("'github:o/r/main' is not a valid flake reference: a github reference takes a branch or tag or a commit, not both; give -Ref or -Rev", error.Message);
+    }
+
+    [Fact]
     public void WhatNixIgnoresIsKeptAndWarnedAbout()
     {
         var flag = FlakeReference.Parse("git+file:///path/dep?submodules");

@@ -735,6 +735,23 @@ public sealed class FlakeReference : IEquatable<FlakeReference>
         return Edit("rev", newRev, forge ? "ref" : null);
     }
 
+    /// <summary>
+    /// The same reference with a new branch or tag and/or commit (null keeps that part), as
+    /// <c>Set-FlakeInput -Ref -Rev</c> asks. github, gitlab and sourcehut take one of the two:
+    /// asking for both there is an error rather than a silent choice.
+    /// </summary>
+    public FlakeReference WithRefAndRev(string? newRef, string? newRev)
+    {
+        if (newRef is not null && newRev is not null && FlakeReferenceTypes.IsGitForge(Type))
+        {
+            throw new FlakeReferenceException(ToUrl(), $"a {Type} reference takes a branch or tag or a commit, not both; give -Ref or -Rev");
+        }
+        var result = this;
+        if (newRef is not null) result = result.WithRef(newRef);
+        if (newRev is not null) result = result.WithRev(newRev);
+        return result;
+    }
+
     // Sets `key` (ref or rev) to `value`; `displaced` (the other one, on forges) gives way.
     private FlakeReference Edit(string key, string? value, string? displaced)
     {

@@ -32,7 +32,7 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
 
     /// <summary>A commit to pin the input to.</summary>
     [Parameter]
-    [ValidatePattern("^[0-9a-f]{40}$")]
+    [ValidatePattern(FlakeReferenceTypes.RevPattern)]
     public string? Rev { get; set; }
 
     /// <summary>Whether the source is a flake (false writes flake = false).</summary>

@@ -10,6 +10,7 @@ using FlakeTools.Core.Flakes;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.Nix;
+using FlakeTools.Core.References;
 
 namespace FlakeTools.Commands;
 
@@ -38,7 +39,7 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
 
     /// <summary>First pins the input to this commit in flake.nix (one input only), then locks it.</summary>
     [Parameter]
-    [ValidatePattern("^[0-9a-f]{40}$")]
+    [ValidatePattern(FlakeReferenceTypes.RevPattern)]
     public string? Rev { get; set; }
 
     /// <inheritdoc />
