@@ -48,6 +48,31 @@ public class FlakeFileTests
         Assert.Equal(TestFlakes.Canonical(nix), TestFlakes.Canonical(flake.InputsToJson()));
     }
 
+    /// <summary>
+    /// Nix wrote each locked input's "original" from the reference in flake.nix: our reading of that
+    /// reference, as attributes, must be the same (root inputs whose lock entry is current).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestFlakes.SharedFlakes), MemberType = typeof(TestFlakes))]
+    public void RealWorldReferencesEqualWhatNixLocked(string path)
+    {
+        var lockPath = Path.Combine(Path.GetDirectoryName(path)!, "flake.lock");
+        if (!File.Exists(lockPath)) return;
+        var flake = FlakeFile.Parse(File.ReadAllText(path), path);
+        var lockJson = JsonNode.Parse(File.ReadAllText(lockPath))!;
+        var nodes = lockJson["nodes"]!;
+        var root = nodes[lockJson["root"]!.GetValue<string>()]!;
+        var differences = new System.Collections.Generic.List<string>();
+        foreach (var input in flake.Inputs.Where(i => i.Reference is not null))
+        {
+            if (root["inputs"]?[input.Name] is not JsonValue key || nodes[key.GetValue<string>()]?["original"] is not JsonObject original) continue;
+            var ours = string.Join(" ", input.Reference!.ToAttributes().Select(a => a.Key + "=" + a.Value).Order(System.StringComparer.Ordinal));
+            var theirs = string.Join(" ", original.Select(p => p.Key + "=" + (p.Value is JsonValue v && v.TryGetValue<bool>(out var b) ? (b ? "1" : "0") : p.Value!.ToString())).Order(System.StringComparer.Ordinal));
+            if (ours != theirs) differences.Add($"{input.Name}: ours [{ours}], lock [{theirs}]");
+        }
+        Assert.Empty(differences);
+    }
+
     [Fact]
     public void SharedFixturesAreReadAsTheirAuthorsWroteThem()
     {

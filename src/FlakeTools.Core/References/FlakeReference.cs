@@ -447,8 +447,10 @@ public sealed class FlakeReference : IEquatable<FlakeReference>
         // The transport URL keeps the parameters Nix does not read itself (they go to the server).
         var (application, transport) = SplitScheme(scheme);
         var transportScheme = type == FlakeReferenceTypes.Git && application is null ? scheme : transport;
-        var kept = query.Where(q => q.Value is not null && !own.Contains(Decode(q.Key))).Select(q => q.Key + "=" + q.Value).ToList();
-        var url = transportScheme + ":" + (authority is null ? "" : "//" + authority) + path + (kept.Count > 0 ? "?" + string.Join("&", kept) : "");
+        // Spelled as Nix spells the url it stores (each path segment and parameter decoded, then encoded its way).
+        var kept = query.Where(q => q.Value is not null && !own.Contains(Decode(q.Key))).Select(q => EncodeQuery(Decode(q.Key)) + "=" + EncodeQuery(Decode(q.Value!))).ToList();
+        var nixPath = string.Join("/", path.Split('/').Select(segment => Encode(Decode(segment), c => c is ':' or '@')));
+        var url = transportScheme + ":" + (authority is null ? "" : "//" + authority) + nixPath + (kept.Count > 0 ? "?" + string.Join("&", kept) : "");
         if (type == FlakeReferenceTypes.Git)
         {
             foreach (var flag in GitBooleans)
