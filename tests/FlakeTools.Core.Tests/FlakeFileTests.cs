@@ -222,6 +222,25 @@ public class FlakeFileTests
     }
 
     [Fact]
+    public void LockCrossChecksStillRunBesideAnUnreadableReference()
+    {
+        var flake = FlakeFile.Parse("{ inputs.a.url = \"github:owner\"; inputs.b.url = \"github:o/b\"; inputs.c.url = \"github:o/c\"; outputs = { self, ... }: { }; }", "flake.nix");
+        var lockFile = Locks.FlakeLock.Parse("""
+            {
+              "nodes": {
+                "c": { "locked": { "lastModified": 1700000000, "narHash": "sha256-x", "owner": "o", "repo": "c", "rev": "0123456789abcdef0123456789abcdef01234567", "type": "github" },
+                       "original": { "owner": "o", "repo": "c", "type": "github" } },
+                "root": { "inputs": { "c": "c" } }
+              },
+              "root": "root",
+              "version": 7
+            }
+            """, "flake.lock");
+        var findings = Locks.LockFinding.Check(lockFile, flake, null, System.DateTimeOffset.FromUnixTimeSeconds(1700000000));
+        Assert.Equal(new[] { "NotInLock a", "NotInLock b" }, findings.Select(f => f.Kind + " " + f.InputPath).Order());
+    }
+
+    [Fact]
     public void NonConstantUrlsAreWarnedAbout()
     {
         var flake = FlakeFile.Parse("let v = \"24.05\"; in { inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-${v}\"; outputs = _: { }; }");
