@@ -241,6 +241,18 @@ public class FlakeFileTests
     }
 
     [Fact]
+    public void InputsSelfIsTheFlakeItselfNotAnInput()
+    {
+        var flake = FlakeFile.Parse("{ inputs.self.submodules = true; inputs.nixpkgs.url = \"github:NixOS/nixpkgs\"; outputs = { self, nixpkgs }: { }; }", "flake.nix");
+        Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
+        Assert.Empty(flake.Diagnostics);
+        Assert.Equal(new[] { "nixpkgs" }, flake.Inputs.Select(i => i.Name));
+        Assert.Null(flake.FindInput("self"));
+        Assert.Equal(true, Assert.Single(flake.Self!.Attributes).Value);
+        Assert.Equal("{\"nixpkgs\":{\"url\":\"github:NixOS/nixpkgs\"},\"self\":{\"submodules\":true}}", TestFlakes.Canonical(flake.InputsToJson()));
+    }
+
+    [Fact]
     public void NonConstantUrlsAreWarnedAbout()
     {
         var flake = FlakeFile.Parse("let v = \"24.05\"; in { inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-${v}\"; outputs = _: { }; }");

@@ -48,6 +48,12 @@ public sealed class FlakeFile
     /// <summary>The root inputs in source order.</summary>
     public IReadOnlyList<InputDeclaration> Inputs => _inputs.Values.OrderBy(i => i.Line).ThenBy(i => i.Column).ToList();
 
+    /// <summary>
+    /// <c>inputs.self</c>, when written: attributes of this flake itself (such as
+    /// <c>submodules = true;</c>), which Nix does not treat as an input.
+    /// </summary>
+    public InputDeclaration? Self { get; private set; }
+
     /// <summary>The <c>outputs</c> function, or null.</summary>
     public LambdaSyntax? Outputs { get; private set; }
 
@@ -80,6 +86,7 @@ public sealed class FlakeFile
     {
         var json = new JsonObject();
         foreach (var input in _inputs.Values) json[input.Name] = input.ToJson();
+        if (Self is not null) json["self"] = Self.ToJson();
         return json;
     }
 
@@ -121,6 +128,8 @@ public sealed class FlakeFile
                     break;
             }
         }
+        // `inputs.self` holds attributes of this flake itself (submodules, lfs in newer Nix), not an input.
+        if (_inputs.Remove("self", out var self)) Self = self;
         foreach (var input in _inputs.Values.SelectMany(i => new[] { i }.Concat(i.Descendants()))) Finish(input);
     }
 
