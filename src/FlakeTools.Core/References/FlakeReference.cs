@@ -31,7 +31,7 @@ public sealed class FlakeReferenceException : FormatException
 
 /// <summary>
 /// A flake reference (nix-formats.md section 2) with typed parts, read by the rules of Nix's own
-/// fetchers (docs/flake-references.md lists them per type, with where Nix 2.8 differs).
+/// fetchers (References/README.md lists them per type, with where Nix 2.8 differs).
 /// Formatting an unchanged parsed reference gives back the exact string; <see cref="WithRef"/> and
 /// <see cref="WithRev"/> change only their part and keep the rest as written.
 /// </summary>
