@@ -38,8 +38,9 @@ public sealed class FlakeReferenceException : FormatException
 public sealed class FlakeReference : IEquatable<FlakeReference>
 {
     private static readonly Regex SchemePattern = new(@"^([a-zA-Z][a-zA-Z0-9+.-]*):", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    // Nix's flake-id form: id, id/ref-or-rev, id/ref/rev (the ref pattern allows slashes; the split by '/' decides).
-    private static readonly Regex FlakeIdForm = new(@"^[a-zA-Z][a-zA-Z0-9_-]*(?:/(?:[0-9a-fA-F]{40}|[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*))?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    // Nix's flake-id form: id, id/ref-or-rev, id/ref/rev (the ref pattern allows slashes and matches
+    // a commit too; the split at '/' decides which part is which).
+    private static readonly Regex FlakeIdForm = new("^" + FlakeReferenceTypes.FlakeIdPattern + "(?:/" + FlakeReferenceTypes.SimpleRefPattern + ")?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private static readonly string[] ArchiveSuffixes = { ".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst" };
     private static readonly HashSet<string> TypedParameters = new(StringComparer.Ordinal) { "ref", "rev", "host", "dir", "narHash" };
 

@@ -45,14 +45,18 @@ public static class FlakeReferenceTypes
 
     private static readonly Regex RevRegex = new(RevPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
+    // Nix's flake id, and its older branch/tag pattern (which also matches a commit hash).
+    internal const string FlakeIdPattern = "[a-zA-Z][a-zA-Z0-9_-]*";
+    internal const string SimpleRefPattern = @"[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*";
+
     /// <summary>A flake registry name: <c>[a-zA-Z][a-zA-Z0-9_-]*</c>.</summary>
-    internal static readonly Regex FlakeIdRegex = new("^[a-zA-Z][a-zA-Z0-9_-]*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    internal static readonly Regex FlakeIdRegex = new("^" + FlakeIdPattern + "$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     /// <summary>The host of a github/gitlab/sourcehut instance: <c>[a-zA-Z0-9.-]*</c>.</summary>
     internal static readonly Regex HostRegex = new("^[a-zA-Z0-9.-]*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     /// <summary>Nix's older, simpler branch/tag pattern, still what Mercurial references are checked with.</summary>
-    internal static readonly Regex SimpleRefRegex = new(@"^[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    internal static readonly Regex SimpleRefRegex = new("^" + SimpleRefPattern + "$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Whether the type is one of the git forges that Nix fetches as archives (github, gitlab,
