@@ -1,6 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.IO;
+using System.Text.Json.Nodes;
 using FlakeTools.Core.References;
+using FlakeTools.Tests;
 using Xunit;
 
 namespace FlakeTools.Core.Tests;
@@ -136,6 +139,77 @@ public class FlakeReferenceTests
         Assert.Equal(error.Message, message);
     }
 
+    /// <summary>
+    /// The real Nix as the peer: `nix registry add --registry FILE x REF` parses a reference without
+    /// fetching it and writes its attributes. Cases where Nix 2.8 and newer Nix agree (README.md in
+    /// src/FlakeTools.Core/References lists where they do not).
+    /// </summary>
+    [NixTheory]
+    [InlineData("github:owner/repo/fix/some-branch")]
+    [InlineData("github:/owner/repo/main")]
+    [InlineData("github:owner/repo/?ref=x")]
+    [InlineData("github:o/r?dir=nix&host=ghe.example.org")]
+    [InlineData("github:o/r?ref=a&ref=b")]
+    [InlineData("github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("gitlab:a/b/c/d")]
+    [InlineData("sourcehut:~o/r/x/y?host=git.example.org")]
+    [InlineData("git+https://h/x.git?ref=refs/tags/v1&rev=0123456789abcdef0123456789abcdef01234567&shallow=1&submodules=1")]
+    [InlineData("git+https://h/x?foo=bar&ref=main")]
+    [InlineData("git+file:///path/dep?submodules")]
+    [InlineData("git+ssh://git@host/me/x.git?ref=main")]
+    [InlineData("git://host/x")]
+    [InlineData("hg+https://h/x?ref=b&rev=0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("https://example.org/v1.tar.gz")]
+    [InlineData("file:///srv/a/b.tar.gz")]
+    [InlineData("path:/srv/x?lastModified=5&revCount=2")]
+    [InlineData("path:/a/b?rev=0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("nixpkgs/nixos-23.05")]
+    [InlineData("nixpkgs/nixos-23.05/0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("flake:nixpkgs")]
+    public void ReferencesEqualWhatNixParses(string text)
+    {
+        var directory = Directory.CreateTempSubdirectory("flaketools-registry-");
+        try
+        {
+            var registry = Path.Combine(directory.FullName, "registry.json");
+            var (code, _, stderr) = NixRunner.Run("nix", "registry", "add", "--registry", registry, "x", text);
+            Assert.True(code == 0, stderr);
+            var to = (JsonObject)JsonNode.Parse(File.ReadAllText(registry))!["flakes"]![0]!["to"]!;
+            var nix = string.Join(" ", to.Select(p => p.Key + "=" + (p.Value is JsonValue v && v.TryGetValue<bool>(out var b) ? (b ? "1" : "0") : p.Value!.ToString())).Order(System.StringComparer.Ordinal));
+            var ours = string.Join(" ", FlakeReference.Parse(text).ToAttributes().Select(a => a.Key + "=" + a.Value).Order(System.StringComparer.Ordinal));
+            Assert.Equal(nix, ours);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [NixTheory]
+    [InlineData("github:o")]
+    [InlineData("github:o/r/v1?ref=x")]
+    [InlineData("github:o/r/main?rev=0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("github:o/r#frag")]
+    [InlineData("github:o/r?ref=@")]
+    [InlineData("github:o/r/-x")]
+    [InlineData("path:/a/b?ref=x")]
+    [InlineData("nixpkgs/a/b")]
+    [InlineData("svn://example.org/r")]
+    public void ReferencesNixRefusesAreRefused(string text)
+    {
+        var directory = Directory.CreateTempSubdirectory("flaketools-registry-");
+        try
+        {
+            var (code, _, _) = NixRunner.Run("nix", "registry", "add", "--registry", Path.Combine(directory.FullName, "registry.json"), "x", text);
+            Assert.NotEqual(0, code);
+            Assert.False(FlakeReference.TryParse(text, out _, out _));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void GitHubTakesEverythingAfterTheRepositoryAsTheRef()
     {
@@ -186,7 +260,7 @@ public class FlakeReferenceTests
     {
         var git = FlakeReference.Parse("git+https://h/x?foo=bar&ref=main&shallow=1");
         Assert.Equal("https://h/x?foo=bar", git.Url);
-        Assert.Equal(new[] { "foo=bar", "shallow=1" }, git.Parameters.Select(p => p.Key + "=" + p.Value));
+        Assert.Equal(new[] { "shallow=1" }, git.Parameters.Select(p => p.Key + "=" + p.Value));
         Assert.Equal("git://host/x", FlakeReference.Parse("git://host/x").Url);
         Assert.Equal("https://example.org/download?id=3", FlakeReference.Parse("tarball+https://example.org/download?id=3").Url);
         Assert.Equal("https://hg.example.org/repo", FlakeReference.Parse("hg+https://hg.example.org/repo?ref=default").Url);

@@ -132,12 +132,25 @@ public sealed class FlakeReference : IEquatable<FlakeReference>
     /// <summary>The narHash pin, if any.</summary>
     public string? NarHash { get; private init; }
 
-    /// <summary>Other parameters (shallow, submodules, lastModified, ...), decoded, in order.</summary>
+    /// <summary>
+    /// Other parameters Nix reads (shallow, submodules, lastModified, ...), decoded, in order. Parameters
+    /// that a git, hg, tarball or file reference passes on to the server are part of <see cref="Url"/> instead.
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> Parameters =>
         _attributes is not null
             ? _attributes.Where(p => !TypedParameters.Contains(p.Key) && p.Key is not ("type" or "owner" or "repo" or "url" or "path" or "id"))
                 .Select(p => new KeyValuePair<string, string>(p.Key, FormatValue(p.Value))).ToList()
-            : DistinctQuery().Where(p => !TypedParameters.Contains(p.Key)).Select(p => new KeyValuePair<string, string>(p.Key, Decode(p.Value!))).ToList();
+            : DistinctQuery().Where(p => !TypedParameters.Contains(p.Key) && (OwnQuery(Type) is not { } own || own.Contains(p.Key)))
+                .Select(p => new KeyValuePair<string, string>(p.Key, Decode(p.Value!))).ToList();
+
+    // The parameters a transport type reads itself; the others belong to its url.
+    private static string[]? OwnQuery(string type) => type switch
+    {
+        FlakeReferenceTypes.Git => GitQuery,
+        FlakeReferenceTypes.Mercurial => MercurialQuery,
+        FlakeReferenceTypes.Tarball or FlakeReferenceTypes.File => CurlQuery,
+        _ => null,
+    };
 
     /// <summary>What Nix ignores in this reference and says so (a parameter without <c>=</c>, one given twice, ...).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
@@ -439,12 +452,7 @@ public sealed class FlakeReference : IEquatable<FlakeReference>
         var warnings = new List<string>();
         CheckQuery(original, query, warnings);
         var distinct = Distinct(query);
-        var own = type switch
-        {
-            FlakeReferenceTypes.Git => GitQuery,
-            FlakeReferenceTypes.Mercurial => MercurialQuery,
-            _ => CurlQuery,
-        };
+        var own = OwnQuery(type)!;
         // The transport URL keeps the parameters Nix does not read itself (they go to the server).
         var (application, transport) = SplitScheme(scheme);
         var transportScheme = type == FlakeReferenceTypes.Git && application is null ? scheme : transport;
