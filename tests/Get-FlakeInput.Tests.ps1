@@ -103,6 +103,22 @@ Describe 'Get-FlakeInput' {
         $err[0].TargetObject | Should -BeLike '*flake.nix'
     }
 
+    It 'lists every input when one reference cannot be read, warning about that one' {
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'oneodd') -Force
+        $text = "{`n  inputs = {`n    nixpkgs.url = github:NixOS/nixpkgs/nixos-24.05;`n    broken.url = `"github:owner`";`n    branch.url = `"github:owner/repo/fix/some-branch`";`n  };`n  outputs = { self, ... }: { };`n}`n"
+        Set-Content -LiteralPath (Join-Path $dir 'flake.nix') -Value $text -NoNewline
+        $inputs = Get-FlakeInput -Path $dir -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $inputs.Name | Should -Be @('nixpkgs', 'broken', 'branch')
+        $inputs[0].Url | Should -BeExactly 'github:NixOS/nixpkgs/nixos-24.05'
+        $inputs[0].Ref | Should -BeExactly 'nixos-24.05'
+        $inputs[1].Reference | Should -BeNullOrEmpty
+        $inputs[1].ReferenceError | Should -BeExactly "'github:owner' is not a valid flake reference: a github reference needs an owner and a repository: github:<owner>/<repo>[/<branch, tag or commit>]"
+        $inputs[2].Ref | Should -BeExactly 'fix/some-branch'
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeExactly ("$(Join-Path $dir 'flake.nix'):4: input 'broken' is listed without its reference: " + $inputs[1].ReferenceError)
+    }
+
     It 'warns about a broken lock and still lists the inputs' {
         $dir = New-TestFlake desktop -Destination (Join-Path $TestDrive 'badlock')
         Set-Content -LiteralPath (Join-Path $dir 'flake.lock') -Value '{ broken'

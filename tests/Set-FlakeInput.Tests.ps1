@@ -92,4 +92,16 @@ Describe 'Set-FlakeInput' {
         & { $ConfirmPreference = 'Low'; Set-FlakeInput -Path $hostname hyprland -Ref v0.30.0 -Confirm:$false }
         Get-Content -LiteralPath $hostnameFlake -Raw | Should -BeExactly ($original -replace 'Hyprland/v0\.29\.1', 'Hyprland/v0.30.0')
     }
+
+    It 'changes the ref of a URI literal and nothing else, while another input cannot be read' {
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'urilit') -Force
+        $flake = Join-Path $dir 'flake.nix'
+        $text = "{`n  inputs = {`n    a.url = github:owner/a; # unquoted`n    b.url = github:owner/b/fix/one;`n    broken.url = `"github:owner`";`n  };`n  outputs = { self, ... }: { };`n}`n"
+        Set-Content -LiteralPath $flake -Value $text -NoNewline
+        Set-FlakeInput -Path $dir a -Ref v2 -WarningAction SilentlyContinue
+        Get-Content -LiteralPath $flake -Raw | Should -BeExactly ($text.Replace('a.url = github:owner/a;', 'a.url = github:owner/a/v2;'))
+        Set-FlakeInput -Path $dir b -Ref fix/two -WarningAction SilentlyContinue
+        Get-Content -LiteralPath $flake -Raw | Should -BeExactly ($text.Replace('a.url = github:owner/a;', 'a.url = github:owner/a/v2;').Replace('b.url = github:owner/b/fix/one;', 'b.url = github:owner/b/fix/two;'))
+        (Get-FlakeInput -Path $dir b -WarningAction SilentlyContinue).Ref | Should -BeExactly 'fix/two'
+    }
 }

@@ -106,7 +106,40 @@ public class FlakeEditorTests
         Assert.Equal(before.Replace("ref = \"nixos-24.05\";", "ref = \"nixos-25.05\";"), result.Flake.Text);
 
         var pinned = FlakeEditor.SetReference(result.Flake, "nixpkgs", result.Flake.FindInput("nixpkgs")!.Reference!.WithRev("0123456789abcdef0123456789abcdef01234567"));
-        Assert.Equal(before.Replace("ref = \"nixos-24.05\";", "ref = \"nixos-25.05\";\n    rev = \"0123456789abcdef0123456789abcdef01234567\";"), pinned.Flake.Text);
+        // github takes a branch or a commit, not both (Nix refuses the pair): the commit replaces the branch.
+        Assert.Equal(before.Replace("ref = \"nixos-24.05\";", "rev = \"0123456789abcdef0123456789abcdef01234567\";"), pinned.Flake.Text);
+    }
+
+    [Theory]
+    [InlineData("url = github:a/b;", "v2", "url = github:a/b/v2;")]
+    [InlineData("url = github:a/b/v1;", "fix/some-branch", "url = github:a/b/fix/some-branch;")]
+    [InlineData("url = github:a/b/fix/some-branch;", "fix/other", "url = github:a/b/fix/other;")]
+    [InlineData("url = github:a/b?dir=nix;", "v2", "url = github:a/b/v2?dir=nix;")]
+    [InlineData("url = git+https://h/x.git?ref=main;", "dev", "url = git+https://h/x.git?ref=dev;")]
+    // A ref with '(' cannot be part of a URI literal: then, and only then, the url is quoted.
+    [InlineData("url = github:a/b/v1;", "fix(1)", "url = \"github:a/b/fix(1)\";")]
+    [InlineData("url = \"github:a/b/v1\";", "fix/some-branch", "url = \"github:a/b/fix/some-branch\";")]
+    public void SetRefKeepsAUriLiteralAsWritten(string before, string newRef, string after)
+    {
+        var text = "{\n  inputs.x." + before + " # pinned\n  inputs.y.url = github:c/d;\n  outputs = { self, ... }: { };\n}\n";
+        var flake = Flake(text);
+        var result = FlakeEditor.SetReference(flake, "x", flake.FindInput("x")!.Reference!.WithRef(newRef));
+        Assert.Equal(text.Replace(before, after), result.Flake.Text);
+        Assert.Equal(newRef, result.Flake.FindInput("x")!.Reference!.Ref);
+        Assert.False(result.Flake.HasErrors);
+    }
+
+    [Fact]
+    public void SetRefOnAnAttributeFormGitInputKeepsItsUrl()
+    {
+        var before = TestFlakes.Read("odd-references.nix");
+        var flake = Flake(before);
+        var result = FlakeEditor.SetReference(flake, "secrets", flake.FindInput("secrets")!.Reference!.WithRef("fix/x"));
+        Assert.Equal(before.Replace("ref = \"main\";", "ref = \"fix/x\";"), result.Flake.Text);
+        var scp = FlakeEditor.SetReference(flake, "scp", flake.FindInput("scp")!.Reference!.WithRef("dev"));
+        Assert.Equal(before.Replace("url = \"git@host:me/y.git\";", "url = \"git@host:me/y.git\";\n      ref = \"dev\";"), scp.Flake.Text);
+        var unquoted = FlakeEditor.SetReference(flake, "nixpkgs", flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-25.05"));
+        Assert.Equal(before.Replace("nixpkgs.url = github:NixOS/nixpkgs/nixos-24.05;", "nixpkgs.url = github:NixOS/nixpkgs/nixos-25.05;"), unquoted.Flake.Text);
     }
 
     [Fact]

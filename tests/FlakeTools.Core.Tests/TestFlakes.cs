@@ -20,13 +20,22 @@ internal static class TestFlakes
 
     /// <summary>
     /// Real-world flakes no one here wrote: every flake.nix of the shared fixtures, and of the folder
-    /// FLAKETOOLS_CORPUS names, when it is set.
+    /// FLAKETOOLS_CORPUS names, when it is set; and the flake.nix of each flake folder in the folder
+    /// FLAKETOOLS_FLAKES names (<c>&lt;folder&gt;/&lt;flake&gt;/flake.nix</c>, one level down: whole
+    /// configurations, without the templates and sub-flakes inside them).
     /// </summary>
     public static IEnumerable<object[]> SharedFlakes()
     {
         var folders = new[] { TestPaths.SharedFixtures, System.Environment.GetEnvironmentVariable("FLAKETOOLS_CORPUS") };
-        return folders.Where(f => !string.IsNullOrEmpty(f) && System.IO.Directory.Exists(f))
-            .SelectMany(f => System.IO.Directory.EnumerateFiles(f!, "flake.nix", SearchOption.AllDirectories))
+        var deep = folders.Where(f => !string.IsNullOrEmpty(f) && System.IO.Directory.Exists(f))
+            .SelectMany(f => System.IO.Directory.EnumerateFiles(f!, "flake.nix", SearchOption.AllDirectories));
+        var flakes = System.Environment.GetEnvironmentVariable("FLAKETOOLS_FLAKES");
+        var top = string.IsNullOrEmpty(flakes) || !System.IO.Directory.Exists(flakes)
+            ? Enumerable.Empty<string>()
+            : System.IO.Directory.EnumerateDirectories(flakes).Select(d => Path.Combine(d, "flake.nix")).Where(File.Exists);
+        return deep.Concat(top)
+            .Select(Path.GetFullPath)
+            .Distinct(System.StringComparer.Ordinal)
             .OrderBy(f => f, System.StringComparer.Ordinal)
             .Select(f => new object[] { f });
     }

@@ -33,12 +33,13 @@ public class UserStringTests
 
     [Theory]
     [InlineData("0123456789abcdef0123456789abcdef01234567\n")]
-    [InlineData("0123456789ABCDEF0123456789abcdef01234567")]
     [InlineData("0123456789abcdef0123456789abcdef0123456")]
-    public void RevsAreFortyLowerCaseHexDigitsAndNothingMore(string rev)
+    [InlineData("0123456789abcdef0123456789abcdef0123456g")]
+    public void RevsAreFortyHexDigitsAndNothingMore(string rev)
     {
         Assert.Equal(FlakeEditError.InvalidRev, Assert.Throws<FlakeEditException>(() => FlakeEditor.CheckRev(rev)).Error);
         FlakeEditor.CheckRev("0123456789abcdef0123456789abcdef01234567");
+        FlakeEditor.CheckRev("0123456789ABCDEF0123456789abcdef01234567"); // Nix reads base 16 in either case
         FlakeEditor.CheckRef("release-24.05");
         FlakeEditor.CheckRef("refs/tags/v1.2+x@y");
     }

@@ -61,10 +61,13 @@ public sealed record FlakeEditResult(FlakeFile Flake, bool Changed, IReadOnlyLis
 /// </summary>
 public static class FlakeEditor
 {
-    // Nix's rules, anchored with \A and \z: .NET's `$` also matches before a final line break.
-    private static readonly Regex FlakeIdPattern = new(@"\A[a-zA-Z][a-zA-Z0-9_-]*\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex RefPattern = new(@"\A[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex RevPattern = new(@"\A[0-9a-f]{40}\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    // Nix's lexer: what may be written as a URI literal, without quotes.
+    private static readonly System.Text.RegularExpressions.Regex UriLiteral =
+        new(@"\A[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    // Nix's rules live in FlakeReferenceTypes, anchored with \A and \z (.NET's `$` also matches
+    // before a final line break).
+    private static readonly Regex FlakeIdPattern = FlakeReferenceTypes.FlakeIdRegex;
 
     // ---------------- user strings ----------------
 
@@ -98,18 +101,18 @@ public static class FlakeEditor
     /// <summary>Checks a branch or tag name by Nix's rule (<c>[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*</c>).</summary>
     public static void CheckRef(string reference)
     {
-        if (!RefPattern.IsMatch(reference))
+        if (!FlakeReferenceTypes.SimpleRefRegex.IsMatch(reference))
         {
             throw new FlakeEditException(FlakeEditError.InvalidRef, $"'{Printable(reference)}' is not a branch or tag name Nix accepts: it starts with a letter, digit or @ and holds only letters, digits and _ . / @ + -");
         }
     }
 
-    /// <summary>Checks a commit: exactly 40 lower-case hexadecimal digits.</summary>
+    /// <summary>Checks a commit: exactly 40 hexadecimal digits (<see cref="FlakeReferenceTypes.IsRev"/>).</summary>
     public static void CheckRev(string rev)
     {
-        if (!RevPattern.IsMatch(rev))
+        if (!FlakeReferenceTypes.IsRev(rev))
         {
-            throw new FlakeEditException(FlakeEditError.InvalidRev, $"'{Printable(rev)}' is not a commit: give its full hash, 40 lower-case hexadecimal digits (git rev-parse shows it)");
+            throw new FlakeEditException(FlakeEditError.InvalidRev, $"'{Printable(rev)}' is not a commit: give its full hash, 40 hexadecimal digits (git rev-parse shows it)");
         }
     }
 
@@ -262,14 +265,16 @@ public static class FlakeEditor
         var input = Find(flake, inputPath);
         var warnings = new List<string>();
         SyntaxTree tree;
-        if (input.UsesAttributeForm && !input.ValueBindings.ContainsKey("url"))
+        if (input.UsesAttributeForm)
         {
             return SetAttributes(flake, input, reference);
         }
         if (input.ValueBindings.TryGetValue("url", out var urlBinding))
         {
-            var newText = NixString.Quote(reference.ToUrl());
-            if (urlBinding.Value is StringSyntax { ConstantValue: { } current } && current == reference.ToUrl()) return Unchanged(flake);
+            var newUrl = reference.ToUrl();
+            if (input.Url == newUrl && !input.UrlIsPathLiteral) return Unchanged(flake);
+            // A URI literal stays one (quoting is the user's choice) unless the new url cannot be written so.
+            var newText = input.UrlIsUriLiteral && UriLiteral.IsMatch(newUrl) ? newUrl : NixString.Quote(newUrl);
             tree = SyntaxEditor.ReplaceNode(urlBinding.Value!, newText);
         }
         else if (input.ValueBindings.TryGetValue("follows", out var followsBinding))
@@ -426,26 +431,34 @@ public static class FlakeEditor
         foreach (var (key, value) in wanted)
         {
             var declaration = current.FindInputPath(SplitPath(inputPath))!;
-            var existing = declaration.Attributes.FirstOrDefault(a => a.Key == key);
+            var existing = key == "url" && declaration.Url is not null
+                ? new KeyValuePair<string, object>("url", declaration.Url)
+                : declaration.Attributes.FirstOrDefault(a => a.Key == key);
             if (existing.Key is not null && FormatAttribute(existing.Value) == value) continue;
-            var text = existing.Value is bool || key is "submodules" or "shallow" or "allRefs" ? (value == "1" || value == "true" ? "true" : "false")
+            var text = existing.Value is bool || key is "submodules" or "shallow" or "allRefs" or "lfs" or "exportIgnore" or "verifyCommit" or "unpack" ? (value == "1" || value == "true" ? "true" : "false")
                 : existing.Value is long || key is "lastModified" or "revCount" ? value
+                : key == "url" && declaration.UrlIsUriLiteral && UriLiteral.IsMatch(value) ? value
                 : NixString.Quote(value);
             var tree = existing.Key is not null
                 ? SyntaxEditor.ReplaceNode(declaration.ValueBindings[key].Value!, text)
                 : Insert(current, declaration, new[] { key }, text);
             current = FlakeFile.FromTree(tree, flake.Path);
         }
-        foreach (var key in current.FindInputPath(SplitPath(inputPath))!.Attributes.Select(a => a.Key).ToList())
+        var after = current.FindInputPath(SplitPath(inputPath))!;
+        var stale = after.Attributes.Select(a => a.Key).Concat(after.Url is not null ? new[] { "url" } : Array.Empty<string>()).ToList();
+        foreach (var key in stale)
         {
             if (wanted.Any(w => w.Key == key)) continue;
             var binding = current.FindInputPath(SplitPath(inputPath))!.ValueBindings[key];
             current = FlakeFile.FromTree(SyntaxEditor.RemoveMember(binding), flake.Path);
         }
         if (current.Text == flake.Text) return Unchanged(flake);
-        if (current.FindInputPath(SplitPath(inputPath))?.Reference?.ToUrl() != reference.ToUrl()) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
+        if (current.FindInputPath(SplitPath(inputPath))?.Reference is not { } written || Sorted(written.ToAttributes()) != Sorted(wanted)) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
         return new FlakeEditResult(current, true, Array.Empty<string>());
     }
+
+    private static string Sorted(IEnumerable<KeyValuePair<string, string>> attributes) =>
+        string.Join("\n", attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value));
 
     private static string FormatAttribute(object value) => value switch
     {

@@ -48,6 +48,12 @@ public sealed class FlakeFile
     /// <summary>The root inputs in source order.</summary>
     public IReadOnlyList<InputDeclaration> Inputs => _inputs.Values.OrderBy(i => i.Line).ThenBy(i => i.Column).ToList();
 
+    /// <summary>
+    /// <c>inputs.self</c>, when written: attributes of this flake itself (such as
+    /// <c>submodules = true;</c>), which Nix does not treat as an input.
+    /// </summary>
+    public InputDeclaration? Self { get; private set; }
+
     /// <summary>The <c>outputs</c> function, or null.</summary>
     public LambdaSyntax? Outputs { get; private set; }
 
@@ -80,6 +86,7 @@ public sealed class FlakeFile
     {
         var json = new JsonObject();
         foreach (var input in _inputs.Values) json[input.Name] = input.ToJson();
+        if (Self is not null) json["self"] = Self.ToJson();
         return json;
     }
 
@@ -121,6 +128,8 @@ public sealed class FlakeFile
                     break;
             }
         }
+        // `inputs.self` holds attributes of this flake itself (submodules, lfs in newer Nix), not an input.
+        if (_inputs.Remove("self", out var self)) Self = self;
         foreach (var input in _inputs.Values.SelectMany(i => new[] { i }.Concat(i.Descendants()))) Finish(input);
     }
 
@@ -202,6 +211,7 @@ public sealed class FlakeFile
                     Report(binding, $"'{input.InputPath}.inputs' must be an attribute set", DiagnosticSeverity.Error);
                     return;
                 }
+                input.DeclaresInputs = true;
                 foreach (var inner in set.Bindings)
                 {
                     var names = inner.AttrPath.StaticNames;
@@ -228,13 +238,21 @@ public sealed class FlakeFile
         switch (key)
         {
             case "url":
-                if (constant is string url) input.Url = url;
+                if (constant is string url)
+                {
+                    input.Url = url;
+                    input.UrlIsUriLiteral = IsUriLiteral(value);
+                }
                 else if (Unwrap(value) is { Kind: SyntaxKind.Path } pathLiteral)
                 {
                     input.Url = pathLiteral.ToString();
                     input.UrlIsPathLiteral = true;
                 }
-                else Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
+                else
+                {
+                    input.Unreadable ??= $"its url is not a constant string (line {binding.StartPosition.Line}); Nix too reads only a constant string or path there (it says 'expected a string but got a thunk')";
+                    Report(binding, $"the url of input '{input.InputPath}' is not a constant string; FlakeTools can read and edit only constant urls", DiagnosticSeverity.Warning);
+                }
                 break;
             case "flake":
                 input.HasFlakeAttribute = true;
@@ -247,7 +265,11 @@ public sealed class FlakeFile
                 break;
             default:
                 if (constant is not null) input.AddAttribute(key, constant);
-                else Report(binding, $"'{key}' of input '{input.InputPath}' is not a constant", DiagnosticSeverity.Warning);
+                else
+                {
+                    input.Unreadable ??= $"its '{key}' is not a constant (line {binding.StartPosition.Line}); Nix too reads only a constant string, number or true/false there";
+                    Report(binding, $"'{key}' of input '{input.InputPath}' is not a constant", DiagnosticSeverity.Warning);
+                }
                 break;
         }
     }
@@ -258,16 +280,41 @@ public sealed class FlakeFile
         {
             Report(input.ValueBindings["follows"], $"input '{input.InputPath}' has both a url and follows; Nix rejects that: keep one", DiagnosticSeverity.Error);
         }
+        // A reference FlakeTools cannot read is that input's problem: the others read on as usual.
+        var at = input.ValueBindings.GetValueOrDefault("url") ?? input.ValueBindings.GetValueOrDefault("type") ?? input.ValueBindings.Values.FirstOrDefault();
+        if (input.Unreadable is not null)
+        {
+            input.ReferenceError = input.Unreadable;
+            return;
+        }
         try
         {
-            if (input.Url is not null) input.Reference = FlakeReference.Parse(input.Url);
-            else if (input.UsesAttributeForm) input.Reference = FlakeReference.FromAttributes(input.Attributes);
+            if (input.UsesAttributeForm)
+            {
+                // With `type`, Nix hands `url` to the type's fetcher as one attribute among the others.
+                var attributes = input.Attributes.ToList();
+                if (input.Url is not null) attributes.Add(new KeyValuePair<string, object>("url", input.Url));
+                input.Reference = FlakeReference.FromAttributes(attributes);
+            }
+            else if (input.Attributes.Count > 0)
+            {
+                var first = input.Attributes[0].Key;
+                throw new FlakeReferenceException(input.Url ?? "{ ... }", $"'{first}' is a reference attribute, which Nix takes only together with 'type' (type = \"github\"; ...); without it Nix refuses the input");
+            }
+            else if (input.Url is not null)
+            {
+                input.Reference = FlakeReference.Parse(input.UrlIsPathLiteral && !input.Url.StartsWith('.') && !input.Url.StartsWith('/') ? "path:" + input.Url : input.Url, input.IsFlake);
+            }
         }
         catch (FlakeReferenceException e)
         {
             input.ReferenceError = e.Message;
-            var at = input.ValueBindings.TryGetValue("url", out var urlBinding) ? urlBinding : input.ValueBindings.GetValueOrDefault("type");
-            if (at is not null) Report(at, e.Message, DiagnosticSeverity.Error);
+            if (at is not null) Report(at, $"input '{input.InputPath}': {e.Message}", DiagnosticSeverity.Warning);
+            return;
+        }
+        if (input.Reference is { } reference && at is not null)
+        {
+            foreach (var warning in reference.Warnings) Report(at, $"input '{input.InputPath}': {warning}", DiagnosticSeverity.Warning);
         }
     }
 
@@ -275,11 +322,15 @@ public sealed class FlakeFile
     internal static object? Constant(SyntaxNode? value) => Unwrap(value) switch
     {
         StringSyntax text => text.ConstantValue,
+        { Kind: SyntaxKind.Literal } uri when uri.ChildToken(SyntaxKind.UriToken) is { } token => token.Text,
         IdentifierSyntax { Name: "true" } => true,
         IdentifierSyntax { Name: "false" } => false,
         { Kind: SyntaxKind.Literal } literal when long.TryParse(literal.ToString(), out var number) => number,
         _ => null,
     };
+
+    /// <summary>Whether the value is a URI literal (<c>url = github:NixOS/nixpkgs;</c>, a string without quotes).</summary>
+    internal static bool IsUriLiteral(SyntaxNode? value) => Unwrap(value) is { Kind: SyntaxKind.Literal } literal && literal.ChildToken(SyntaxKind.UriToken) is not null;
 
     private void Report(SyntaxNode node, string message, DiagnosticSeverity severity)
     {

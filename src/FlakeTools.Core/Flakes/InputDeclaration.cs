@@ -39,11 +39,20 @@ public sealed class InputDeclaration
     /// <summary>Whether <c>url</c> is a path literal (<c>url = ./sub;</c>) rather than a string; Nix evaluates it to a copy in the store.</summary>
     public bool UrlIsPathLiteral { get; internal set; }
 
+    /// <summary>Whether <c>url</c> is a URI literal, a string written without quotes (<c>url = github:NixOS/nixpkgs;</c>); edits keep it so.</summary>
+    public bool UrlIsUriLiteral { get; internal set; }
+
     /// <summary>The reference from <c>url</c> or from the attribute-set form, or null.</summary>
     public FlakeReference? Reference { get; internal set; }
 
     /// <summary>Why the reference could not be read, when it could not.</summary>
     public string? ReferenceError { get; internal set; }
+
+    // Why FlakeTools cannot read the reference at all (a url or attribute it cannot evaluate).
+    internal string? Unreadable { get; set; }
+
+    // Whether `inputs = { ... }` is written, even empty.
+    internal bool DeclaresInputs { get; set; }
 
     /// <summary>False when declared <c>flake = false</c>.</summary>
     public bool IsFlake { get; internal set; } = true;
@@ -107,7 +116,7 @@ public sealed class InputDeclaration
         if (Url is not null) json["url"] = Url;
         if (HasFlakeAttribute) json["flake"] = IsFlake;
         if (Follows is not null) json["follows"] = Follows;
-        if (_inputs.Count > 0)
+        if (_inputs.Count > 0 || DeclaresInputs)
         {
             var inputs = new JsonObject();
             foreach (var (name, child) in _inputs) inputs[name] = child.ToJson();

@@ -162,7 +162,7 @@ public sealed partial class FlakeLock
         var type = Get("type");
         var where = type switch
         {
-            "github" or "gitlab" or "sourcehut" => (Get("owner") + "/" + Get("repo")).ToLowerInvariant() + "@" + Get("host").ToLowerInvariant(),
+            _ when FlakeReferenceTypes.IsGitForge(type) => (Get("owner") + "/" + Get("repo")).ToLowerInvariant() + "@" + Get("host").ToLowerInvariant(),
             "path" => Get("path"),
             "indirect" => Get("id"),
             _ => Get("url"),

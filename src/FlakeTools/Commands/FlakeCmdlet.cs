@@ -224,10 +224,7 @@ public abstract class FlakeCmdlet : PSCmdlet
         }
         try
         {
-            var reference = input.Reference;
-            if (newRef is not null) reference = reference.WithRef(newRef);
-            if (newRev is not null) reference = reference.WithRev(newRev);
-            return reference;
+            return input.Reference.WithRefAndRev(newRef, newRev);
         }
         catch (FlakeReferenceException e)
         {

@@ -36,6 +36,10 @@ public sealed class GetFlakeInputCommand : FlakeCmdlet
                 var hits = patterns.Where(p => p.Pattern.IsMatch(input.Name)).ToList();
                 if (patterns.Count > 0 && hits.Count == 0) continue;
                 foreach (var hit in hits) matched.Add(hit.Text);
+                if (input.ReferenceError is not null)
+                {
+                    WriteWarning($"{source.FlakePath}:{input.Line}: input '{input.Name}' is listed without its reference: {input.ReferenceError}");
+                }
                 WriteObject(input);
             }
             foreach (var (text, _) in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p.Text) && !matched.Contains(p.Text)))
