@@ -199,11 +199,19 @@ public sealed class RegistryFile
     /// <summary>
     /// The file with an entry from <paramref name="from"/> to <paramref name="to"/>: like
     /// <c>nix registry add</c>, entries with the same <c>from</c> go and the new entry is appended.
+    /// When the file already holds exactly that entry (and no other with the same <c>from</c>),
+    /// nothing changes, where Nix would move it to the end.
     /// </summary>
     public RegistryFile Add(RegistryInput from, RegistryInput to, string? dir, bool exact)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
+        var same = _slots.Where(e => e?.FromInput.Equals(from) == true).ToList();
+        if (same.Count == 1 && same[0]!.ToInput.Equals(to) && same[0]!.Dir == dir && same[0]!.Exact == exact && _root is not null &&
+            RegistryJson.Serialize(((JsonArray)_root["flakes"]!)[same[0]!.Index!.Value]) == RegistryJson.Serialize(EntryToJson(from, to, dir, exact)))
+        {
+            return this;
+        }
         var root = EditableRoot();
         var flakes = (JsonArray)root["flakes"]!;
         RemoveWhere(flakes, (index, _) => _slots.ElementAtOrDefault(index)?.FromInput.Equals(from) == true);
