@@ -381,7 +381,8 @@ public sealed class RegistryInput : IEquatable<RegistryInput>
         foreach (var b in Encoding.UTF8.GetBytes(value))
         {
             var c = (char)b;
-            if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '.' or '_' or '~' or '/' or ':' or '@' or '=' or '+' or '!' or '$' or ',' or ';') builder.Append(c);
+            // Newest Nix's query encoding: unreserved characters and ":@/?" stay (Nix 2.8 kept '+' and '=' and encoded '/').
+            if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '.' or '_' or '~' or '/' or ':' or '@' or '?') builder.Append(c);
             else builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
         }
         return builder.ToString();
