@@ -48,6 +48,46 @@ function Invoke-BuildTask {
     Write-Host "Built FlakeTools $version ($Configuration) into $(Join-Path $root 'bin')"
 }
 
+<#
+    PlatyPS v1 writes an example's code as a markdown fence inside its introduction and leaves
+    <dev:code> empty, so Get-Help -Examples would show the fences and no code. Moves the first
+    fenced block into <dev:code> and the prose after it into <dev:remarks>.
+#>
+function Format-MamlExamples {
+    param([string] $Path, [string] $Destination)
+    $document = [xml]::new()
+    $document.PreserveWhitespace = $true
+    $document.Load($Path)
+    $names = [System.Xml.XmlNamespaceManager]::new($document.NameTable)
+    $names.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
+    $names.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
+    $names.AddNamespace('dev', 'http://schemas.microsoft.com/maml/dev/2004/10')
+    foreach ($example in $document.SelectNodes('//command:example', $names)) {
+        $introduction = $example.SelectSingleNode('maml:introduction', $names)
+        $code = $example.SelectSingleNode('dev:code', $names)
+        $remarks = $example.SelectSingleNode('dev:remarks', $names)
+        $paragraphs = @($introduction.SelectNodes('maml:para', $names))
+        $fence = $paragraphs | Where-Object { $_.InnerText -match '^```(powershell|pwsh)?\r?\n' } | Select-Object -First 1
+        if (-not $fence -or $code.InnerText) { continue }
+        $code.InnerText = ($fence.InnerText -replace '^```(powershell|pwsh)?\r?\n', '' -replace '\r?\n```\s*$', '')
+        $after = $false
+        foreach ($paragraph in $paragraphs) {
+            if ($paragraph -eq $fence) { $after = $true; $null = $introduction.RemoveChild($paragraph); continue }
+            if (-not $after) { continue }
+            $null = $introduction.RemoveChild($paragraph)
+            # PlatyPS marks the blank line after a fence with a lone U+0080; it carries no text.
+            if (-not $paragraph.InnerText.Trim([char]0x80).Trim()) { continue }
+            # Sample output is fenced too: keep the text, drop the fence lines.
+            $paragraph.InnerText = $paragraph.InnerText -replace '^```\w*\r?\n', '' -replace '\r?\n```\s*$', ''
+            $null = $remarks.AppendChild($paragraph)
+        }
+    }
+    $settings = [System.Xml.XmlWriterSettings]::new()
+    $settings.Encoding = [System.Text.UTF8Encoding]::new($false)
+    $writer = [System.Xml.XmlWriter]::Create($Destination, $settings)
+    try { $document.Save($writer) } finally { $writer.Dispose() }
+}
+
 function Invoke-DocsTask {
     $platy = Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS | Sort-Object Version -Descending | Select-Object -First 1
     if (-not $platy) {
@@ -60,7 +100,8 @@ function Invoke-DocsTask {
         $null = $help | Export-MamlCommandHelp -OutputFolder $staging -Force
         $target = $HelpFolder
         $null = New-Item -ItemType Directory -Force -Path $target
-        Get-ChildItem $staging -Recurse -Filter '*.xml' | Copy-Item -Destination (Join-Path $target 'FlakeTools.dll-Help.xml') -Force
+        $maml = Get-ChildItem $staging -Recurse -Filter '*.xml' | Select-Object -First 1
+        Format-MamlExamples -Path $maml.FullName -Destination (Join-Path $target 'FlakeTools.dll-Help.xml')
         $about = Join-Path $root 'docs/about_FlakeTools.md'
         if (Test-Path $about) { Copy-Item $about (Join-Path $target 'about_FlakeTools.help.txt') -Force }
         Write-Host "Help written to $target"

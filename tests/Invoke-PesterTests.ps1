@@ -12,7 +12,7 @@ if (-not $PesterModule) {
     $PesterModule = Join-Path $PSScriptRoot "../.tools/packages/pester/$version/tools/Pester.psd1"
 }
 if (-not (Test-Path -LiteralPath $PesterModule)) {
-    throw "Pester is not restored at $PesterModule: run 'dotnet restore tests/tools/TestTools.proj' (tests/run-all.sh does)."
+    throw "Pester is not restored at ${PesterModule}: run 'dotnet restore tests/tools/TestTools.proj' (tests/run-all.sh does)."
 }
 Get-Module Pester | Remove-Module -Force
 Import-Module -Name (Resolve-Path -LiteralPath $PesterModule).Path -Force
