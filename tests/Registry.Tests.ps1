@@ -305,3 +305,23 @@ Describe 'Resolve-FlakeRegistryEntry' {
         (Resolve-FlakeRegistryEntry github:o/r).ResolvedUrl | Should -Be 'github:o/r'
     }
 }
+
+Describe 'The global registry as a local file' {
+    It 'is written with -Scope Global when it can be, and nix reads the result' -Skip:(-not $HasNix) {
+        $sandbox = New-RegistrySandbox -Global '{"version":2,"flakes":[{"from":{"type":"indirect","id":"nixpkgs"},"to":{"type":"github","owner":"NixOS","repo":"nixpkgs"}}]}'
+        Add-FlakeRegistryEntry templates github:NixOS/templates -Scope Global
+        (Get-FlakeRegistryEntry -Scope Global).Name | Should -Be @('nixpkgs', 'templates')
+        Get-OurListLines | Should -Be (Get-NixListLines)
+        Remove-FlakeRegistryEntry nixpkgs -Scope Global
+        Get-OurListLines | Should -Be (Get-NixListLines)
+        (Get-Content -Raw $sandbox.Global) | Should -Not -Match 'nixpkgs'
+    }
+
+    It 'is refused when it is a downloaded URL, saying to use the user registry' {
+        $null = New-RegistrySandbox
+        $env:NIX_CONFIG = "flake-registry = https://example.invalid/registry.json"
+        Add-FlakeRegistryEntry x path:/x -Scope Global -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'RegistryNotWritable,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
+        $err[0].Exception.Message | Should -Match '-Scope User'
+    }
+}

@@ -35,7 +35,7 @@ public sealed class NixSettings
         var settings = new NixSettings();
         settings.ApplyFile(Path.Combine(environment.SystemConfigDirectory, "nix.conf"), mustExist: false, depth: 0);
         foreach (var file in environment.UserConfigFiles.Reverse()) settings.ApplyFile(file, mustExist: false, depth: 0);
-        if (environment.NixConfig is { } text) settings.Apply(text, "NIX_CONFIG", Directory.GetCurrentDirectory(), 0);
+        if (environment.NixConfig is { } text) settings.Apply(text, "NIX_CONFIG", environment.WorkingDirectory, 0);
         return settings;
     }
 

@@ -22,11 +22,15 @@ public sealed class RegistryEnvironment
     /// <c>Environment.GetEnvironmentVariable</c>) and, optionally, a way to learn the Nix version
     /// (asked only when an answer depends on it).
     /// </summary>
-    public RegistryEnvironment(Func<string, string?> variables, Func<Version?>? nixVersion = null)
+    public RegistryEnvironment(Func<string, string?> variables, Func<Version?>? nixVersion = null, string? workingDirectory = null)
     {
         _variables = variables ?? throw new ArgumentNullException(nameof(variables));
         _nixVersion = new Lazy<Version?>(() => nixVersion?.Invoke());
+        WorkingDirectory = workingDirectory ?? "/";
     }
+
+    /// <summary>The directory Nix would run in: an <c>include</c> in <c>NIX_CONFIG</c> is relative to it.</summary>
+    public string WorkingDirectory { get; }
 
     /// <summary>Creates the environment from a fixed set of variables (tests, scripts).</summary>
     public static RegistryEnvironment FromVariables(IReadOnlyDictionary<string, string> variables, Version? nixVersion = null) =>

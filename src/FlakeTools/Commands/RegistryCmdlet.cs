@@ -17,7 +17,7 @@ namespace FlakeTools.Commands;
 public abstract class RegistryCmdlet : PSCmdlet
 {
     /// <summary>The environment of this process, as the registry model takes it.</summary>
-    internal static RegistryEnvironment ProcessEnvironment() => new(Environment.GetEnvironmentVariable, DetectNixVersion);
+    internal static RegistryEnvironment ProcessEnvironment(string? workingDirectory = null) => new(Environment.GetEnvironmentVariable, DetectNixVersion, workingDirectory);
 
     private static Version? DetectNixVersion()
     {
@@ -37,7 +37,7 @@ public abstract class RegistryCmdlet : PSCmdlet
     /// <summary>Loads the user, system and global registries; warns about settings Nix would refuse.</summary>
     protected FlakeRegistries LoadRegistries()
     {
-        var registries = FlakeRegistries.Load(ProcessEnvironment());
+        var registries = FlakeRegistries.Load(ProcessEnvironment(CurrentDirectory));
         foreach (var problem in registries.Settings.Problems) WriteWarning("Nix configuration: " + problem);
         return registries;
     }
