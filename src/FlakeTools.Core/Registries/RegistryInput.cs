@@ -271,8 +271,16 @@ public sealed class RegistryInput : IEquatable<RegistryInput>
     /// </summary>
     public bool Contains(RegistryInput reference)
     {
+        ArgumentNullException.ThrowIfNull(reference);
         if (Equals(reference)) return true;
-        return Equals(reference.With("ref", null).With("rev", null));
+        var other = reference._attributes;
+        var withoutRefAndRev = other.Count - (other.ContainsKey("ref") ? 1 : 0) - (other.ContainsKey("rev") ? 1 : 0);
+        if (withoutRefAndRev == other.Count || withoutRefAndRev != _attributes.Count) return false;
+        foreach (var (key, value) in _attributes)
+        {
+            if (key is "ref" or "rev" || !other.TryGetValue(key, out var otherValue) || !value.Equals(otherValue)) return false;
+        }
+        return true;
     }
 
     /// <summary>

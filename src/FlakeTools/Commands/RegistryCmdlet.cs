@@ -17,7 +17,10 @@ namespace FlakeTools.Commands;
 public abstract class RegistryCmdlet : PSCmdlet
 {
     /// <summary>The environment of this process, as the registry model takes it.</summary>
-    internal static RegistryEnvironment ProcessEnvironment(string? workingDirectory = null) => new(Environment.GetEnvironmentVariable, DetectNixVersion, workingDirectory);
+    internal static RegistryEnvironment ProcessEnvironment(string? workingDirectory = null) => new(Environment.GetEnvironmentVariable, () => NixVersion.Value, workingDirectory);
+
+    // Asked at most once per session, and only when an answer depends on it (flake-registry unset or empty).
+    private static readonly Lazy<Version?> NixVersion = new(DetectNixVersion);
 
     private static Version? DetectNixVersion()
     {
