@@ -135,9 +135,14 @@ public abstract class RegistryCmdlet : PSCmdlet
             TextFile.WriteAtomic(after.Path, after.ToText());
             return true;
         }
+        catch (FileAccessException e) when (e.IsReadOnly)
+        {
+            var error = new UnauthorizedAccessException(e.Message + "; run it as a user who may write there (sudo), or use the user registry (-Scope User), which Nix consults first", e);
+            WriteError(new ErrorRecord(error, "RegistryReadOnly", ErrorCategory.PermissionDenied, after.Path));
+        }
         catch (FileAccessException e)
         {
-            WriteError(new ErrorRecord(e, e.IsReadOnly ? "RegistryReadOnly" : "WriteFailed", e.IsReadOnly ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, after.Path));
+            WriteError(new ErrorRecord(e, "WriteFailed", ErrorCategory.WriteError, after.Path));
         }
         catch (UnauthorizedAccessException e)
         {

@@ -139,7 +139,10 @@ public sealed class RegistryLocationTests
         Assert.StartsWith("/nix/store/", storePath);
         Directory.CreateDirectory(Path.GetDirectoryName(sandbox.SystemPath)!);
         Directory.CreateDirectory(Path.GetDirectoryName(sandbox.UserPath)!);
-        File.CreateSymbolicLink(sandbox.SystemPath, storePath);
+        // As on NixOS: /etc/nix/registry.json -> /etc/static/nix/registry.json -> /nix/store/...
+        Directory.CreateDirectory(sandbox.PathOf("etc-static"));
+        File.CreateSymbolicLink(sandbox.PathOf("etc-static/registry.json"), storePath);
+        File.CreateSymbolicLink(sandbox.SystemPath, sandbox.PathOf("etc-static/registry.json"));
         File.CreateSymbolicLink(sandbox.UserPath, storePath);
 
         var entries = sandbox.Load().Entries;
