@@ -91,6 +91,19 @@ public sealed class RegistryNixPeerTests
     }
 
     [NixFact]
+    public void Unknown_fields_survive_a_flaketools_write_and_nix_still_reads_the_file()
+    {
+        using var sandbox = new RegistrySandbox();
+        sandbox.Write("config/nix/registry.json", """{"version":2,"comment":"kept","flakes":[{"from":{"type":"indirect","id":"a"},"to":{"type":"path","path":"/a"},"note":{"why":"kept too"}}]}""");
+        WriteWithFlakeTools(sandbox.Load().FileOf(RegistryScope.User)!, f => f.Add(Input("b", out _), Input("github:o/b", out _), null, exact: false));
+        var written = JsonNode.Parse(File.ReadAllText(sandbox.UserPath))!;
+        Assert.Equal("kept", written["comment"]!.GetValue<string>());
+        Assert.Equal("kept too", written["flakes"]![0]!["note"]!["why"]!.GetValue<string>());
+        Assert.Equal(Decoded(sandbox.NixRegistryList()), Decoded(sandbox.Load().Entries.Select(e => e.ToNixListLine())));
+        Assert.Equal(2, sandbox.NixRegistryList().Count);
+    }
+
+    [NixFact]
     public void Entries_written_by_nix_registry_add_and_pin_read_back_equal()
     {
         using var sandbox = new RegistrySandbox();
