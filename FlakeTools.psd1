@@ -20,6 +20,10 @@
         'Get-FlakeLockEntry'
         'Compare-FlakeLock'
         'Test-FlakeLock'
+        'Get-FlakeRegistryEntry'
+        'Resolve-FlakeRegistryEntry'
+        'Add-FlakeRegistryEntry'
+        'Remove-FlakeRegistryEntry'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
