@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using FlakeTools.Core.Inputs;
 
 namespace FlakeTools.Core.Locks;
 
@@ -21,10 +22,10 @@ public enum LockChangeKind
 public sealed class LockChange
 {
     /// <summary>The input path (<c>home-manager/nixpkgs</c>).</summary>
-    public string InputPath { get; init; } = "";
+    public InputPath InputPath { get; init; } = InputPath.Empty;
 
     /// <summary>The input's name.</summary>
-    public string Name => InputPath.Split('/')[^1];
+    public string Name => InputPath.Name;
 
     /// <summary>What changed.</summary>
     public LockChangeKind Change { get; init; }
@@ -56,13 +57,13 @@ public sealed class LockChange
     /// <summary>The differences between two locks, root inputs first, then by input path.</summary>
     public static IReadOnlyList<LockChange> Compare(FlakeLock? before, FlakeLock after, string? flakeDirectory = null)
     {
-        var now = DateTimeOffset.UtcNow;
-        var old = (before?.Entries(recurse: true, now) ?? Array.Empty<LockEntry>()).GroupBy(e => e.InputPath).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var current = after.Entries(recurse: true, now).GroupBy(e => e.InputPath).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var now = DateTimeOffset.UnixEpoch; // ages play no part in a comparison
+        var old = (before?.Entries(recurse: true, now) ?? Array.Empty<LockEntry>()).GroupBy(e => e.InputPath).ToDictionary(g => g.Key, g => g.First());
+        var current = after.Entries(recurse: true, now).GroupBy(e => e.InputPath).ToDictionary(g => g.Key, g => g.First());
         var changes = new List<LockChange>();
         var directory = flakeDirectory ?? (after.Path is null ? null : System.IO.Path.GetDirectoryName(after.Path));
         static string? Pin(LockEntry e) => e.Locked?.Rev ?? e.Locked?.NarHash;
-        foreach (var path in old.Keys.Union(current.Keys).OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
+        foreach (var path in old.Keys.Union(current.Keys).OrderBy(p => p.Count).ThenBy(p => p))
         {
             old.TryGetValue(path, out var was);
             current.TryGetValue(path, out var current2);

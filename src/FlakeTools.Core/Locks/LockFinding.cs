@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Syntax;
 
 namespace FlakeTools.Core.Locks;
@@ -21,6 +22,12 @@ public enum LockFindingKind
     NotInFlake,
     /// <summary>flake.nix says an input follows something, the lock does not (or the other way round).</summary>
     FollowsOutOfDate,
+    /// <summary>Follows in the lock that go round in a cycle: the input resolves to nothing.</summary>
+    FollowsCycle,
+    /// <summary>A key written twice in one object of the lock (Nix uses the last one).</summary>
+    DuplicateKey,
+    /// <summary>A lock field with a value out of its range (a hand-edited lock).</summary>
+    InvalidField,
 }
 
 /// <summary>One finding of a lock check: what, where, and what to do.</summary>
@@ -54,16 +61,23 @@ public sealed class LockFinding
         void Add(LockFindingKind kind, DiagnosticSeverity severity, string path, string message, string suggestion) =>
             findings.Add(new LockFinding { Kind = kind, Severity = severity, InputPath = path, Message = message, Suggestion = suggestion, Path = directory });
 
+        foreach (var problem in lockFile.Problems.Where(p => p.Kind != LockProblemKind.FollowsCycle))
+        {
+            Add(problem.Kind == LockProblemKind.DuplicateKey ? LockFindingKind.DuplicateKey : LockFindingKind.InvalidField, DiagnosticSeverity.Error,
+                problem.NodeKey ?? "", problem.Message, "restore flake.lock from version control, or run nix flake lock to rewrite it");
+        }
         var entries = lockFile.Entries(recurse: true, now, directory);
+        var reported = new HashSet<InputPath>();
         foreach (var suggestion in FollowsOptimizer.Suggest(lockFile, entries, flake, directory))
         {
-            Add(LockFindingKind.Duplicate, DiagnosticSeverity.Warning, suggestion.InputPath,
+            reported.Add(suggestion.InputPath);
+            Add(LockFindingKind.Duplicate, DiagnosticSeverity.Warning, suggestion.InputPath.ToString(),
                 $"locks a second copy of {suggestion.Follows} (node '{suggestion.NodeKey}')",
                 $"make it follow yours: {suggestion.Declaration} (Optimize-FlakeInput adds it)");
         }
-        foreach (var entry in entries.Where(e => e.IsDuplicate && !findings.Any(f => f.InputPath == e.InputPath)))
+        foreach (var entry in entries.Where(e => e.IsDuplicate && !reported.Contains(e.InputPath)))
         {
-            Add(LockFindingKind.Duplicate, DiagnosticSeverity.Warning, entry.InputPath,
+            Add(LockFindingKind.Duplicate, DiagnosticSeverity.Warning, entry.InputPath.ToString(),
                 $"locks a second copy of a source another node already locks (node '{entry.NodeKey}')",
                 "add a follows for it to an input of yours with the same source");
         }
@@ -71,14 +85,20 @@ public sealed class LockFinding
         {
             foreach (var entry in entries.Where(e => e.Depth == 0 && !e.IsFollows && e.Age > limit))
             {
-                Add(LockFindingKind.Stale, DiagnosticSeverity.Warning, entry.InputPath,
+                Add(LockFindingKind.Stale, DiagnosticSeverity.Warning, entry.InputPath.ToString(),
                     $"was last modified {entry.LastModified:yyyy-MM-dd}, {Math.Floor(entry.Age!.Value.TotalDays)} days ago (more than {Math.Floor(limit.TotalDays)})",
                     $"update it: Update-FlakeInput {entry.Name}");
             }
         }
-        foreach (var entry in entries.Where(e => e.IsFollows && e.FollowsPath!.Count > 0 && e.Node is null))
+        foreach (var entry in entries.Where(e => e.IsFollowsCycle))
         {
-            Add(LockFindingKind.DanglingFollows, DiagnosticSeverity.Error, entry.InputPath,
+            Add(LockFindingKind.FollowsCycle, DiagnosticSeverity.Error, entry.InputPath.ToString(),
+                $"follows '{entry.Follows}', and the follows from there lead back round in a cycle",
+                "fix the follows in flake.nix, then run nix flake lock");
+        }
+        foreach (var entry in entries.Where(e => e.IsFollows && !e.FollowsPath!.IsEmpty && e.Node is null && !e.IsFollowsCycle))
+        {
+            Add(LockFindingKind.DanglingFollows, DiagnosticSeverity.Error, entry.InputPath.ToString(),
                 $"follows '{entry.Follows}', which does not exist",
                 "point the follows at an existing input, or remove it, then run nix flake lock");
         }
@@ -96,7 +116,7 @@ public sealed class LockFinding
             }
             foreach (var declaration in flake.Inputs.SelectMany(i => i.Descendants()).Where(d => d.Follows is not null))
             {
-                var entry = entries.FirstOrDefault(e => e.InputPath == declaration.InputPath);
+                var entry = lockFile.Entry(Inputs.InputPath.Parse(declaration.InputPath), now, directory);
                 if (entry is null || entry.Follows == declaration.Follows) continue;
                 Add(LockFindingKind.FollowsOutOfDate, DiagnosticSeverity.Warning, declaration.InputPath,
                     $"flake.nix says it follows '{declaration.Follows}', the lock says {(entry.IsFollows ? $"'{entry.Follows}'" : "it has its own node")}",

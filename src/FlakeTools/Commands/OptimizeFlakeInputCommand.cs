@@ -21,8 +21,13 @@ public sealed class OptimizeFlakeInputCommand : FlakeCmdlet
             if (source is null || !CheckParsed(source)) continue;
             if (source.Lock is null)
             {
-                var error = new ItemNotFoundException(source.LockError ?? $"{source.LockPath} does not exist; run 'nix flake lock' first: the duplicates are found in the lock");
-                WriteError(new ErrorRecord(error, source.LockError is null ? "LockNotFound" : "LockParseError", ErrorCategory.ObjectNotFound, source.LockPath));
+                if (source.LockError is not null)
+                {
+                    _ = OpenLock(source.LockPath); // the error record for what is wrong with it
+                    continue;
+                }
+                var error = new ItemNotFoundException($"{source.LockPath} does not exist; run 'nix flake lock' first: the duplicates are found in the lock");
+                WriteError(new ErrorRecord(error, "LockNotFound", ErrorCategory.ObjectNotFound, source.LockPath));
                 continue;
             }
             var suggestions = FollowsOptimizer.Suggest(source.Lock, source.Flake, source.Directory);
