@@ -214,7 +214,8 @@ public sealed partial class FlakeLock
         JsonNode? document;
         try
         {
-            using var parsed = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false });
+            // Not disposed: the values keep pointing into it (cheaper than a copy of each).
+            var parsed = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false });
             document = LockJsonView.ToNode(parsed.RootElement);
         }
         catch (JsonException e)
@@ -472,7 +473,7 @@ internal static class LockJsonView
             case JsonValueKind.Null:
                 return null;
             default:
-                return JsonValue.Create(element.Clone());
+                return JsonValue.Create(element);
         }
     }
 
