@@ -85,14 +85,14 @@ Describe 'Test-FlakeLock' {
 
     It 'reports duplicates and stale inputs with what to do' {
         $findings = Test-FlakeLock -Path $desktop -MaxAge 30d
-        ($findings | Where-Object Kind -eq Duplicate).InputPath | Should -Be 'waybar/nixpkgs'
-        ($findings | Where-Object Kind -eq Duplicate).Suggestion | Should -Match 'waybar\.inputs\.nixpkgs\.follows = "nixpkgs";'
-        ($findings | Where-Object Kind -eq Stale).Count | Should -Be 5
+        ($findings | Where-Object Id -eq Duplicate).Target | Should -Be 'waybar/nixpkgs'
+        ($findings | Where-Object Id -eq Duplicate).Fix | Should -Match 'waybar\.inputs\.nixpkgs\.follows = "nixpkgs";'
+        ($findings | Where-Object Id -eq Stale).Count | Should -Be 5
         Test-FlakeLock -Path $desktop -Quiet | Should -BeFalse
     }
 
     It 'accepts a TimeSpan for -MaxAge' {
-        (Test-FlakeLock -Path $desktop -MaxAge ([timespan]::FromDays(100000)) | Where-Object Kind -eq Stale) | Should -BeNullOrEmpty
+        (Test-FlakeLock -Path $desktop -MaxAge ([timespan]::FromDays(100000)) | Where-Object Id -eq Stale) | Should -BeNullOrEmpty
     }
 }
 
@@ -232,8 +232,8 @@ Describe 'A damaged or unreadable flake.lock (issues 11 and 15)' {
         $lockPath = Join-Path $flake 'flake.lock'
         $text = (Get-Content -LiteralPath $lockPath -Raw) -replace '(?s)("home-manager": \{\s*"inputs": \{\s*"nixpkgs": )\[\s*"nixpkgs"\s*\]', '$1["home-manager", "nixpkgs"]'
         [IO.File]::WriteAllText($lockPath, $text)
-        $cycle = Test-FlakeLock -Path $flake | Where-Object Kind -eq FollowsCycle
-        $cycle.InputPath | Should -Be 'home-manager/nixpkgs'
+        $cycle = Test-FlakeLock -Path $flake | Where-Object Id -eq FollowsCycle
+        $cycle.Target | Should -Be 'home-manager/nixpkgs'
         $cycle.Severity | Should -Be 'Error'
         (Get-FlakeLockEntry -Path $flake -Recurse -ErrorAction SilentlyContinue | Where-Object IsFollowsCycle).InputPath | Should -Be 'home-manager/nixpkgs'
     }

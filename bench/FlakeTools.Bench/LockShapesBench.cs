@@ -53,7 +53,7 @@ internal static class LockShapesBench
         var entries = lockFile.Entries(recurse: true, now);
         var list = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        LockFinding.Check(lockFile, null, TimeSpan.FromDays(30), now);
+        FlakeTools.Core.Project.LockCheck.Check(lockFile, null, TimeSpan.FromDays(30), now);
         var check = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         FollowsOptimizer.Suggest(lockFile, null);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 using FlakeTools.Tests;
 using Xunit;
 

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Inputs;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 using Xunit;
 
 namespace FlakeTools.Core.Tests;
@@ -91,7 +92,7 @@ public class LockDamageTests
         var problem = Assert.Single(lockFile.Problems);
         Assert.Equal(LockProblemKind.InvalidField, problem.Kind);
         Assert.Contains("node 'a' has lastModified 300000000000", problem.Message);
-        Assert.Contains(LockFinding.Check(lockFile, null, TimeSpan.FromDays(1), DateTimeOffset.UnixEpoch), f => f.Kind == LockFindingKind.InvalidField);
+        Assert.Contains(LockCheck.Check(lockFile, null, TimeSpan.FromDays(1), DateTimeOffset.UnixEpoch), f => f.Id == LockCheck.InvalidField);
     }
 
     [Fact]
@@ -105,9 +106,9 @@ public class LockDamageTests
         Assert.All(entries.Skip(1), e => Assert.True(e.IsFollowsCycle && e.Node is null));
         Assert.Null(lockFile.Resolve(new[] { "a", "z" }));
         Assert.Equal(new[] { "x", "y", "z" }, lockFile.Problems.Where(p => p.Kind == LockProblemKind.FollowsCycle).Select(p => p.InputName).OrderBy(n => n));
-        var findings = LockFinding.Check(lockFile, FlakeFile.Parse("{ inputs.a.url = \"path:/a\"; outputs = { self, a }: { }; }"), null, DateTimeOffset.UnixEpoch);
-        Assert.Equal(new[] { "FollowsCycle:a/x", "FollowsCycle:a/y", "FollowsCycle:a/z" }, findings.Select(f => $"{f.Kind}:{f.InputPath}"));
-        Assert.Empty(FollowsOptimizer.Suggest(lockFile, null));
+        var findings = LockCheck.Check(lockFile, FlakeFile.Parse("{ inputs.a.url = \"path:/a\"; outputs = { self, a }: { }; }"), null, DateTimeOffset.UnixEpoch);
+        Assert.Equal(new[] { "FollowsCycle:a/x", "FollowsCycle:a/y", "FollowsCycle:a/z" }, findings.Select(f => $"{f.Id}:{f.Target}"));
+        Assert.Empty(FollowsOptimizer.Suggest(lockFile));
         Assert.Empty(LockChange.Compare(lockFile, lockFile));
     }
 
@@ -212,8 +213,8 @@ public class LockScaleTests
         var deep = InputPath.Of(Enumerable.Repeat("y", 39).Append("pkgs"));
         Assert.Equal("pkgs", lockFile.Entry(deep, DateTimeOffset.UnixEpoch)!.NodeKey);
         Assert.Equal("n39b", lockFile.Resolve(InputPath.Of(Enumerable.Repeat("y", 40)))!.Key);
-        Assert.Empty(LockFinding.Check(lockFile, null, TimeSpan.FromDays(1), DateTimeOffset.FromUnixTimeSeconds(1700000000)));
-        Assert.Empty(FollowsOptimizer.Suggest(lockFile, null));
+        Assert.Empty(LockCheck.Check(lockFile, null, TimeSpan.FromDays(1), DateTimeOffset.FromUnixTimeSeconds(1700000000)));
+        Assert.Empty(FollowsOptimizer.Suggest(lockFile));
         Assert.Empty(LockChange.Compare(lockFile, lockFile));
     }
 
@@ -234,7 +235,7 @@ public class LockScaleTests
         Assert.Equal(Count, entries.Count);
         Assert.Equal(Count - 1, entries[^1].Depth);
         Assert.Equal($"n{Count - 1}", entries[^1].NodeKey);
-        Assert.Empty(LockFinding.Check(lockFile, null, null, DateTimeOffset.UnixEpoch));
+        Assert.Empty(LockCheck.Check(lockFile, null, null, DateTimeOffset.UnixEpoch));
     }
 }
 

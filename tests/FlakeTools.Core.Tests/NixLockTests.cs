@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 using FlakeTools.Core.Nix;
 using FlakeTools.Tests;
 using Xunit;
@@ -97,7 +98,7 @@ public sealed class NixLockTests : IDisposable
         Assert.Equal(lockFile.Root.Inputs["nixpkgs"].NodeKey, entries.Single(e => e.InputPath.ToString() == "dep2/nixpkgs").NodeKey);
         // dep's own nixpkgs, and mid's own dep, are second copies that a missing follows brings in.
         Assert.Equal(new[] { "dep/nixpkgs", "mid/dep" }, entries.Where(e => e.IsDuplicate).Select(e => e.InputPath.ToString()));
-        Assert.Equal(new[] { "dep.inputs.nixpkgs.follows = \"nixpkgs\";", "mid.inputs.dep.follows = \"dep\";" }, FollowsOptimizer.Suggest(lockFile, null).Select(s => s.Declaration));
+        Assert.Equal(new[] { "dep.inputs.nixpkgs.follows = \"nixpkgs\";", "mid.inputs.dep.follows = \"dep\";" }, FollowsOptimizer.Suggest(lockFile).Select(s => s.Declaration));
     }
 
     [NixFact]
@@ -123,12 +124,12 @@ public sealed class NixLockTests : IDisposable
         var lockFile = LockAndRead();
         var flakePath = Path.Combine(_scenario.Root, "flake.nix");
         var flake = Flakes.FlakeFile.Parse(File.ReadAllText(flakePath), flakePath);
-        var result = FollowsOptimizer.Apply(flake, FollowsOptimizer.Suggest(lockFile, flake));
+        var result = FollowsOptimization.Apply(flake, FollowsOptimization.Suggest(lockFile, flake));
         File.WriteAllText(flakePath, result.Flake.Text);
         var relocked = LockAndRead();
         Assert.Empty(relocked.DuplicateNodeKeys());
         Assert.Equal("nixpkgs", relocked.Entries(recurse: true, DateTimeOffset.UtcNow).Single(e => e.InputPath.ToString() == "dep/nixpkgs").Follows);
-        Assert.Empty(LockFinding.Check(relocked, Flakes.FlakeFile.Parse(File.ReadAllText(flakePath)), null, DateTimeOffset.UtcNow));
+        Assert.Empty(LockCheck.Check(relocked, Flakes.FlakeFile.Parse(File.ReadAllText(flakePath)), null, DateTimeOffset.UtcNow));
     }
 
     [NixFact]

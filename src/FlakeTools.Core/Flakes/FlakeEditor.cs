@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
 
@@ -328,8 +329,7 @@ public static class FlakeEditor
     private static string[] FollowsPath(string overridePath) => FollowsPath(SplitPath(overridePath));
 
     /// <summary>The attribute path below an input that makes its input at <paramref name="overridePath"/> follow: inputs.a.inputs.b.follows.</summary>
-    internal static string[] FollowsPath(IEnumerable<string> overridePath) =>
-        overridePath.SelectMany(p => new[] { "inputs", p }).Append("follows").ToArray();
+    internal static string[] FollowsPath(IEnumerable<string> overridePath) => InputPath.Of(overridePath).FollowsAttributePath().ToArray();
 
     internal static string[] SplitPath(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 

@@ -117,6 +117,12 @@ public sealed class InputPath : IEquatable<InputPath>, IComparable<InputPath>
     /// <summary>Whether <paramref name="prefix"/> is this path or one of its ancestors.</summary>
     public bool StartsWith(InputPath prefix) => prefix.Count <= Count && Take(prefix.Count).Equals(prefix);
 
+    /// <summary>
+    /// The attribute path, below the input that declares it, of a follows for the input at this
+    /// path: <c>inputs.a.inputs.b.follows</c> for <c>a/b</c> (as in <c>waybar.inputs.a.inputs.b.follows = "x";</c>).
+    /// </summary>
+    public IReadOnlyList<string> FollowsAttributePath() => Segments.SelectMany(name => new[] { "inputs", name }).Append("follows").ToArray();
+
     /// <inheritdoc />
     public bool Equals(InputPath? other)
     {

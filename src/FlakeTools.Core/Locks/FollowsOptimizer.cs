@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Inputs;
 using FlakeTools.Syntax;
 
@@ -26,7 +25,7 @@ public sealed class FollowsSuggestion
     public string NodeKey { get; init; } = "";
 
     /// <summary>The declaration as Nix: <c>waybar.inputs.nixpkgs.follows = "nixpkgs";</c></summary>
-    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(FlakeEditor.FollowsPath(OverridePath.Segments))) + " = " + NixString.Quote(Follows) + ";";
+    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(OverridePath.FollowsAttributePath())) + " = " + NixString.Quote(Follows) + ";";
 
     /// <summary>The flake directory.</summary>
     public string? Path { get; init; }
@@ -36,17 +35,20 @@ public sealed class FollowsSuggestion
 }
 
 /// <summary>
-/// Finds the follows that make duplicated transitive inputs use a root input with the same source,
-/// and adds them to flake.nix.
+/// Finds the follows that make duplicated transitive inputs use a root input with the same source
+/// (the edit of flake.nix that adds them is FlakeTools.Core.Project.FollowsOptimization's).
 /// </summary>
 public static class FollowsOptimizer
 {
     /// <summary>One suggestion per duplicated input path that a root input with the same source can replace.</summary>
-    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, FlakeFile? flake, string? directory = null) =>
-        Suggest(lockFile, lockFile.Entries(recurse: true, DateTimeOffset.UnixEpoch /* ages play no part here */, directory), flake, directory);
+    /// <param name="lockFile">The lock.</param>
+    /// <param name="canFollow">Which root inputs can take a follows (the ones flake.nix declares); null for all.</param>
+    /// <param name="directory">The flake directory, carried on the suggestions.</param>
+    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, Func<string, bool>? canFollow = null, string? directory = null) =>
+        Suggest(lockFile, lockFile.Entries(recurse: true, DateTimeOffset.UnixEpoch /* ages play no part here */, directory), canFollow, directory);
 
     /// <summary>The same, from entries already listed (with duplicates marked).</summary>
-    internal static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, IReadOnlyList<LockEntry> entries, FlakeFile? flake, string? directory)
+    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, IReadOnlyList<LockEntry> entries, Func<string, bool>? canFollow, string? directory)
     {
         if (!entries.Any(e => e.IsDuplicate)) return Array.Empty<FollowsSuggestion>();
         // The root inputs by the source they lock.
@@ -65,7 +67,7 @@ public static class FollowsOptimizer
             var identity = FlakeLock.SourceIdentity(entry.Node);
             if (identity is null || !rootBySource.TryGetValue(identity, out var rootInput)) continue;
             var input = entry.InputPath.RootInput;
-            if (flake is not null && flake.FindInput(input) is null) continue; // only inputs flake.nix declares can take a follows
+            if (canFollow is not null && !canFollow(input)) continue; // only inputs flake.nix declares can take a follows
             // A path inside another duplicate's subtree goes away with that duplicate's follows.
             if (AncestorIn(entry.InputPath, suggested)) continue;
             suggested.Add(entry.InputPath);
@@ -86,19 +88,5 @@ public static class FollowsOptimizer
     {
         for (var p = path.Parent; p is { IsEmpty: false }; p = p.Parent) if (set.Contains(p)) return true;
         return false;
-    }
-
-    /// <summary>Adds the suggested follows to flake.nix (each in the style of its input).</summary>
-    public static FlakeEditResult Apply(FlakeFile flake, IEnumerable<FollowsSuggestion> suggestions)
-    {
-        var current = flake;
-        var warnings = new List<string>();
-        foreach (var suggestion in suggestions)
-        {
-            var result = FlakeEditor.SetFollows(current, suggestion.Input, suggestion.OverridePath.ToString(), suggestion.Follows);
-            current = result.Flake;
-            warnings.AddRange(result.Warnings);
-        }
-        return new FlakeEditResult(current, current.Text != flake.Text, warnings);
     }
 }

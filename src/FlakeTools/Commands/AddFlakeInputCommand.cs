@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

@@ -8,6 +8,7 @@ using FlakeTools.Core.Flakes;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.References;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

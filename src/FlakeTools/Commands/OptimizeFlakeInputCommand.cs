@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 
@@ -30,7 +31,7 @@ public sealed class OptimizeFlakeInputCommand : FlakeCmdlet
                 WriteError(new ErrorRecord(error, "LockNotFound", ErrorCategory.ObjectNotFound, source.LockPath));
                 continue;
             }
-            var suggestions = FollowsOptimizer.Suggest(source.Lock, source.Flake, source.Directory);
+            var suggestions = FollowsOptimization.Suggest(source.Lock, source.Flake, source.Directory);
             if (suggestions.Count == 0)
             {
                 WriteVerbose($"{source.LockPath}: no duplicated input that one of your inputs could replace");
@@ -39,7 +40,7 @@ public sealed class OptimizeFlakeInputCommand : FlakeCmdlet
             FlakeEditResult result;
             try
             {
-                result = FollowsOptimizer.Apply(source.Flake, suggestions);
+                result = FollowsOptimization.Apply(source.Flake, suggestions);
             }
             catch (FlakeEditException e)
             {

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Text.RegularExpressions;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 
@@ -12,7 +13,7 @@ namespace FlakeTools.Commands;
 /// <para type="synopsis">Checks a flake.lock: duplicated inputs, stale inputs, follows that point nowhere, and inputs the lock and flake.nix disagree on.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "FlakeLock", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(LockFinding), typeof(bool))]
+[OutputType(typeof(Finding), typeof(bool))]
 public sealed class TestFlakeLockCommand : FlakeCmdlet
 {
     /// <summary>Inputs last modified longer ago than this are reported as stale: a TimeSpan, or 30d, 12h, 2w.</summary>
@@ -46,7 +47,7 @@ public sealed class TestFlakeLockCommand : FlakeCmdlet
             {
                 WriteVerbose($"{directory} has no readable flake.nix; checking the lock alone");
             }
-            var findings = LockFinding.Check(lockFile, flake, MaxAge, now, directory);
+            var findings = LockCheck.Check(lockFile, flake, MaxAge, now, directory);
             if (Quiet) WriteObject(findings.Count == 0);
             else foreach (var finding in findings) WriteObject(finding);
         }

@@ -10,6 +10,7 @@ using FlakeTools.Core.Flakes;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.Nix;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using FlakeTools.Core.IO;
+using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
 
-namespace FlakeTools.Core.Flakes;
+namespace FlakeTools.Core.Project;
 
 /// <summary>A flake directory: its flake.nix and, if present, its flake.lock.</summary>
 public sealed class FlakeSource
