@@ -318,3 +318,20 @@ Describe 'Test-FlakeLock answers (issue 15 items 9 and 11)' {
         { Test-FlakeLock -Path $desktop -MaxAge 0d } | Should -Not -Throw
     }
 }
+
+Describe 'Public objects are read-only views (issue 13)' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'Format-List * shows no internal type name, on inputs and on lock entries' {
+        $text = (Get-FlakeInput -Path $desktop hyprland | Format-List * | Out-String) + (Get-FlakeLockEntry -Path $desktop hyprland | Format-List * | Out-String)
+        $text | Should -Not -Match 'FlakeTools\.Core\.'
+        $text | Should -Match 'InputPath\s+: hyprland'
+    }
+
+    It 'a lock node cannot be changed through the pipeline' {
+        $node = (Get-FlakeLockEntry -Path $desktop hyprland).Node
+        $node.PSObject.Properties.Name | Should -Not -Contain 'Json'
+        { $node.Locked['rev'] = 'x' } | Should -Throw
+        $node.Locked['rev'] | Should -Match '^[0-9a-f]{40}$'
+    }
+}

@@ -159,3 +159,23 @@ public class DependencyTests
         }
     }
 }
+
+/// <summary>What Core hands to PowerShell users is read-only: no mutable JSON behind a lock's back.</summary>
+public class PublicSurfaceTests
+{
+    [Fact]
+    public void NoPublicPropertyOrMethodHandsOutMutableJson()
+    {
+        var leaks = typeof(FlakeLock).Assembly.GetExportedTypes()
+            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).Select(p => (t, Name: p.Name, Type: p.PropertyType))
+                .Concat(t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly).Select(m => (t, Name: m.Name + "()", Type: m.ReturnType))))
+            .Where(m => typeof(System.Text.Json.Nodes.JsonNode).IsAssignableFrom(m.Type) && m.t.Namespace != "FlakeTools.Core.Flakes" /* InputDeclaration.ToJson builds a fresh copy */)
+            .Select(m => $"{m.t.FullName}.{m.Name}")
+            .ToList();
+        Assert.True(leaks.Count == 0, "mutable JSON on the public surface: " + string.Join(", ", leaks));
+        var lockFile = FlakeLock.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "examples", "desktop", "flake.lock")));
+        var locked = lockFile.Nodes["hyprland"].Locked!;
+        Assert.Throws<NotSupportedException>(() => ((IDictionary<string, object?>)locked)["rev"] = "x");
+        Assert.Equal(lockFile.ToText(), FlakeLock.Parse(lockFile.ToText()).ToText());
+    }
+}

@@ -251,7 +251,7 @@ public static class FlakeEditor
         var current = flake;
         foreach (var (key, value) in wanted)
         {
-            var declaration = current.FindInputPath(SplitPath(inputPath))!;
+            var declaration = current.FindInputPath(inputPath.Segments)!;
             var existing = declaration.Attributes.FirstOrDefault(a => a.Key == key);
             if (existing.Key is not null && FormatAttribute(existing.Value) == value) continue;
             var text = existing.Value is bool || key is "submodules" or "shallow" or "allRefs" ? (value == "1" || value == "true" ? "true" : "false")
@@ -262,14 +262,14 @@ public static class FlakeEditor
                 : Insert(current, declaration, new[] { key }, text);
             current = FlakeFile.FromTree(tree, flake.Path);
         }
-        foreach (var key in current.FindInputPath(SplitPath(inputPath))!.Attributes.Select(a => a.Key).ToList())
+        foreach (var key in current.FindInputPath(inputPath.Segments)!.Attributes.Select(a => a.Key).ToList())
         {
             if (wanted.Any(w => w.Key == key)) continue;
-            var binding = current.FindInputPath(SplitPath(inputPath))!.ValueBindings[key];
+            var binding = current.FindInputPath(inputPath.Segments)!.ValueBindings[key];
             current = FlakeFile.FromTree(SyntaxEditor.RemoveMember(binding), flake.Path);
         }
         if (current.Text == flake.Text) return Unchanged(flake);
-        if (current.FindInputPath(SplitPath(inputPath))?.Reference?.ToUrl() != reference.ToUrl()) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
+        if (current.FindInputPath(inputPath.Segments)?.Reference?.ToUrl() != reference.ToUrl()) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
         return new FlakeEditResult(current, true, Array.Empty<string>());
     }
 

@@ -22,7 +22,7 @@ public sealed class FlakeInput
         var follows = new OrderedDictionary();
         foreach (var child in declaration.Descendants().Where(d => d.Follows is not null))
         {
-            follows[child.InputPath[(declaration.Name.Length + 1)..]] = child.Follows;
+            follows[child.InputPath.Skip(1).ToString()] = child.Follows;
         }
         InputFollows = follows;
     }

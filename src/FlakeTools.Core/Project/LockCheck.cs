@@ -97,9 +97,9 @@ public static class LockCheck
             }
             foreach (var declaration in flake.Inputs.SelectMany(i => i.Descendants()).Where(d => d.Follows is not null))
             {
-                var entry = lockFile.Entry(InputPath.Parse(declaration.InputPath), now, directory);
+                var entry = lockFile.Entry(declaration.InputPath, now, directory);
                 if (entry is null || entry.Follows == declaration.Follows) continue;
-                Add(FollowsOutOfDate, FindingSeverity.Warning, declaration.InputPath,
+                Add(FollowsOutOfDate, FindingSeverity.Warning, declaration.InputPath.ToString(),
                     $"flake.nix says it follows '{declaration.Follows}', the lock says {(entry.IsFollows ? $"'{entry.Follows}'" : "it has its own node")}",
                     "run nix flake lock to bring the lock up to date");
             }
