@@ -12,7 +12,7 @@ Describe 'Get-FlakeInput' {
     It 'lists the inputs of a flake directory in source order' {
         $inputs = Get-FlakeInput -Path $hostname
         $inputs.Name | Should -Be @('nixpkgs', 'home-manager', 'hyprland', 'waybar')
-        $inputs[0] | Should -BeOfType ([FlakeTools.Core.Flakes.FlakeInput])
+        $inputs[0] | Should -BeOfType ([FlakeTools.Core.Project.FlakeInput])
         $inputs[2].Url | Should -Be 'github:hyprwm/Hyprland/v0.29.1'
         $inputs[2].Ref | Should -Be 'v0.29.1'
         $inputs[2].Owner | Should -Be 'hyprwm'

@@ -19,7 +19,7 @@ Describe 'Get-FlakeLock' {
         $broken = New-TestFlake desktop -Destination (Join-Path $TestDrive 'broken-lock')
         Set-Content -LiteralPath (Join-Path $broken 'flake.lock') -Value '{"version": 3, "nodes": {}, "root": "root"}'
         Get-FlakeLock -Path $broken -ErrorAction SilentlyContinue -ErrorVariable err
-        $err[0].FullyQualifiedErrorId | Should -Be 'LockParseError,FlakeTools.Commands.GetFlakeLockCommand'
+        $err[0].FullyQualifiedErrorId | Should -Be 'LockVersionUnsupported,FlakeTools.Commands.GetFlakeLockCommand'
         $err[0].Exception.Message | Should -Match 'version 3'
     }
 }
@@ -123,14 +123,14 @@ Describe 'Test-FlakeLock' {
 
     It 'reports duplicates and stale inputs with what to do' {
         $findings = Test-FlakeLock -Path $desktop -MaxAge 30d
-        ($findings | Where-Object Kind -eq Duplicate).InputPath | Should -Be 'waybar/nixpkgs'
-        ($findings | Where-Object Kind -eq Duplicate).Suggestion | Should -Match 'waybar\.inputs\.nixpkgs\.follows = "nixpkgs";'
-        ($findings | Where-Object Kind -eq Stale).Count | Should -Be 5
+        ($findings | Where-Object Id -eq Duplicate).Target | Should -Be 'waybar/nixpkgs'
+        ($findings | Where-Object Id -eq Duplicate).Fix | Should -Match 'waybar\.inputs\.nixpkgs\.follows = "nixpkgs";'
+        ($findings | Where-Object Id -eq Stale).Count | Should -Be 5
         Test-FlakeLock -Path $desktop -Quiet | Should -BeFalse
     }
 
     It 'accepts a TimeSpan for -MaxAge' {
-        (Test-FlakeLock -Path $desktop -MaxAge ([timespan]::FromDays(100000)) | Where-Object Kind -eq Stale) | Should -BeNullOrEmpty
+        (Test-FlakeLock -Path $desktop -MaxAge ([timespan]::FromDays(100000)) | Where-Object Id -eq Stale) | Should -BeNullOrEmpty
     }
 }
 
@@ -245,5 +245,167 @@ Describe 'Update-FlakeInput' {
             { Update-FlakeInput -Path $desktop hyprland -ErrorAction Stop } | Should -Throw -ErrorId 'NixNotFound,FlakeTools.Commands.UpdateFlakeInputCommand'
         }
         finally { $env:PATH = $saved }
+    }
+}
+
+Describe 'A damaged or unreadable flake.lock (issues 11 and 15)' {
+    BeforeDiscovery {
+        $damage = @(
+            @{ Case = 'a key written twice'; Pattern = '"version": 7'; Replacement = "`"version`": 7,`n  `"version`": 7"; Id = 'LockDuplicateKey'; Message = "the key 'version' is written twice"; Readable = $true }
+            @{ Case = 'a follows holding a number'; Pattern = '(?s)("home-manager": \{\s*"inputs": \{\s*"nixpkgs": )\[\s*"nixpkgs"\s*\]'; Replacement = '$1[1]'; Id = 'LockParseError'; Message = 'has a follows path with the value 1 in it'; Readable = $false }
+            @{ Case = 'a follows holding a list'; Pattern = '(?s)("home-manager": \{\s*"inputs": \{\s*"nixpkgs": )\[\s*"nixpkgs"\s*\]'; Replacement = '$1[[]]'; Id = 'LockParseError'; Message = 'has a follows path with an array in it'; Readable = $false }
+            @{ Case = 'lastModified out of range'; Pattern = '1719588000'; Replacement = '300000000000'; Id = 'LockInvalidField'; Message = 'lastModified 300000000000'; Readable = $true }
+            @{ Case = 'a follows cycle'; Pattern = '(?s)("home-manager": \{\s*"inputs": \{\s*"nixpkgs": )\[\s*"nixpkgs"\s*\]'; Replacement = '$1["home-manager", "nixpkgs"]'; Id = 'LockFollowsCycle'; Message = 'cycle'; Readable = $true }
+        )
+    }
+
+    Context '<Case>' -ForEach $damage {
+        BeforeAll {
+            $flake = New-TestFlake desktop -Destination (Join-Path $TestDrive "damaged-$([guid]::NewGuid().ToString('N'))")
+            $lockPath = Join-Path $flake 'flake.lock'
+            $text = [regex]::Replace((Get-Content -LiteralPath $lockPath -Raw), $Pattern, $Replacement, 'None', [timespan]::FromSeconds(5))
+            [IO.File]::WriteAllText($lockPath, $text)
+        }
+
+        It 'Get-FlakeInput lists every input, with a warning that says what is wrong' {
+            $inputs = Get-FlakeInput -Path $flake -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue
+            $inputs.Name | Should -Be @('nixpkgs', 'home-manager', 'hyprland', 'waybar', 'wallpapers')
+            ($warnings -join "`n") | Should -Match ([regex]::Escape($Message))
+            if ($Readable) { ($inputs | Where-Object Name -eq 'hyprland').Locked.Rev | Should -Match '^[0-9a-f]{40}$' }
+            else { $inputs | Where-Object Locked | Should -BeNullOrEmpty }
+        }
+
+        It 'the lock cmdlets write an error record <Id> on the lock, and go on with what can be read' {
+            foreach ($command in 'Get-FlakeLock', 'Get-FlakeLockEntry') {
+                $output = & $command -Path $flake -ErrorAction SilentlyContinue -ErrorVariable err
+                $err.Count | Should -BeGreaterThan 0 -Because $command
+                $err[0].FullyQualifiedErrorId | Should -Be "$Id,FlakeTools.Commands.$($command -replace '-', '')Command"
+                $err[0].TargetObject | Should -Be $lockPath
+                $err[0].Exception.Message | Should -Match ([regex]::Escape($Message))
+                if ($Readable) { $output | Should -Not -BeNullOrEmpty -Because $command } else { $output | Should -BeNullOrEmpty }
+            }
+            { Get-FlakeLockEntry -Path $flake -Recurse -ErrorAction SilentlyContinue } | Should -Not -Throw
+            { Optimize-FlakeInput -Path $flake -WhatIf -ErrorAction SilentlyContinue -WarningAction SilentlyContinue } | Should -Not -Throw
+        }
+
+        It 'Test-FlakeLock reports it (a finding when the lock can be read, an error when not) and -Quiet says $false' {
+            $findings = Test-FlakeLock -Path $flake -ErrorAction SilentlyContinue -ErrorVariable err
+            if ($Readable) {
+                $err | Should -BeNullOrEmpty
+                ($findings | Where-Object { $_.Message -match [regex]::Escape($Message) }) | Should -Not -BeNullOrEmpty
+            }
+            else {
+                $err[0].FullyQualifiedErrorId | Should -Be "$Id,FlakeTools.Commands.TestFlakeLockCommand"
+            }
+            Test-FlakeLock -Path $flake -Quiet -ErrorAction SilentlyContinue | Should -BeExactly $false
+        }
+    }
+
+    It 'reports a follows cycle as a finding on the input path' {
+        $flake = New-TestFlake desktop -Destination (Join-Path $TestDrive 'cycle')
+        $lockPath = Join-Path $flake 'flake.lock'
+        $text = (Get-Content -LiteralPath $lockPath -Raw) -replace '(?s)("home-manager": \{\s*"inputs": \{\s*"nixpkgs": )\[\s*"nixpkgs"\s*\]', '$1["home-manager", "nixpkgs"]'
+        [IO.File]::WriteAllText($lockPath, $text)
+        $cycle = Test-FlakeLock -Path $flake | Where-Object Id -eq FollowsCycle
+        $cycle.Target | Should -Be 'home-manager/nixpkgs'
+        $cycle.Severity | Should -Be 'Error'
+        (Get-FlakeLockEntry -Path $flake -Recurse -ErrorAction SilentlyContinue | Where-Object IsFollowsCycle).InputPath | Should -Be 'home-manager/nixpkgs'
+    }
+
+    It 'says a git-crypt encrypted lock is encrypted, and still lists the inputs' {
+        $flake = New-TestFlake desktop -Destination (Join-Path $TestDrive 'crypt')
+        $lockPath = Join-Path $flake 'flake.lock'
+        [IO.File]::WriteAllBytes($lockPath, [byte[]](@(0) + [Text.Encoding]::ASCII.GetBytes('GITCRYPT') + @(0, 0x93, 0xff, 0x10, 0x80)))
+        $inputs = Get-FlakeInput -Path $flake -WarningVariable warnings -WarningAction SilentlyContinue
+        $inputs.Count | Should -Be 5
+        $warnings[0] | Should -Match 'flake\.lock is encrypted with git-crypt: unlock the repository \(git-crypt unlock\)'
+        foreach ($command in 'Get-FlakeLock', 'Get-FlakeLockEntry', 'Test-FlakeLock') {
+            & $command -Path $flake -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be "LockEncrypted,FlakeTools.Commands.$($command -replace '-', '')Command"
+            $err[0].TargetObject | Should -Be $lockPath
+            $err[0].Exception.Message | Should -Match 'encrypted with git-crypt: unlock the repository \(git-crypt unlock\)'
+        }
+        Optimize-FlakeInput -Path $flake -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'LockEncrypted,FlakeTools.Commands.OptimizeFlakeInputCommand'
+    }
+
+    It 'says a lock that is not UTF-8 is not UTF-8' {
+        $flake = New-TestFlake desktop -Destination (Join-Path $TestDrive 'latin1')
+        $lockPath = Join-Path $flake 'flake.lock'
+        [IO.File]::WriteAllBytes($lockPath, [byte[]]([Text.Encoding]::ASCII.GetBytes('{"version": 7, "x": "') + @(0xe9) + [Text.Encoding]::ASCII.GetBytes('"}')))
+        Get-FlakeInput -Path $flake -WarningVariable warnings -WarningAction SilentlyContinue | Should -HaveCount 5
+        $warnings[0] | Should -Match 'is not UTF-8 text'
+        Get-FlakeLock -Path $flake -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'LockNotUtf8,FlakeTools.Commands.GetFlakeLockCommand'
+    }
+
+    It 'does not read a broken lock given by its path as flake.nix' {
+        $flake = New-TestFlake desktop -Destination (Join-Path $TestDrive 'by-lock-path')
+        $lockPath = Join-Path $flake 'flake.lock'
+        Set-Content -LiteralPath $lockPath -Value '{ broken'
+        $inputs = Get-FlakeInput -Path $lockPath -ErrorAction SilentlyContinue -ErrorVariable err -WarningVariable warnings -WarningAction SilentlyContinue
+        $inputs | Should -HaveCount 5
+        $err | Should -BeNullOrEmpty
+        $warnings[0] | Should -Match 'flake\.lock is not valid JSON'
+        Optimize-FlakeInput -Path $lockPath -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'LockParseError,FlakeTools.Commands.OptimizeFlakeInputCommand'
+        $err[0].Exception.Message | Should -Not -Match 'Fix flake\.nix'
+    }
+}
+
+Describe 'Get-FlakeLockEntry -Name with input paths (issue 15 item 8)' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'accepts the input paths it prints' {
+        $entry = Get-FlakeLockEntry -Path $desktop hyprland/nixpkgs
+        $entry.InputPath | Should -Be 'hyprland/nixpkgs'
+        $entry.Follows | Should -Be 'nixpkgs'
+        (Get-FlakeLockEntry -Path $desktop hyprland/hyprlang/systems).NodeKey | Should -Be 'systems'
+        (Get-FlakeLockEntry -Path $desktop hyprland/hyprlang -Recurse).InputPath | Should -Be @('hyprland/hyprlang', 'hyprland/hyprlang/nixpkgs', 'hyprland/hyprlang/systems')
+    }
+
+    It 'matches input paths with wildcards' {
+        (Get-FlakeLockEntry -Path $desktop 'hyprland/*').InputPath | Should -Be @('hyprland/hyprlang', 'hyprland/hyprlang/nixpkgs', 'hyprland/hyprlang/systems', 'hyprland/nixpkgs', 'hyprland/systems')
+        (Get-FlakeLockEntry -Path $desktop '*/nixpkgs').InputPath | Should -Be @('home-manager/nixpkgs', 'hyprland/hyprlang/nixpkgs', 'hyprland/nixpkgs', 'waybar/nixpkgs')
+        Get-FlakeLockEntry -Path $desktop 'nosuch/*' | Should -BeNullOrEmpty
+    }
+
+    It 'says which input path it does not have' {
+        { Get-FlakeLockEntry -Path $desktop hyprland/nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'InputNotFound,FlakeTools.Commands.GetFlakeLockEntryCommand'
+    }
+}
+
+Describe 'Test-FlakeLock answers (issue 15 items 9 and 11)' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'returns $false with -Quiet when the lock is missing' {
+        $noLock = New-TestFlake desktop -Destination (Join-Path $TestDrive 'no-lock')
+        Remove-Item -LiteralPath (Join-Path $noLock 'flake.lock')
+        $answer = Test-FlakeLock -Path $noLock -Quiet -ErrorAction SilentlyContinue -ErrorVariable err
+        $answer | Should -BeExactly $false
+        $err[0].FullyQualifiedErrorId | Should -Be 'LockNotFound,FlakeTools.Commands.TestFlakeLockCommand'
+    }
+
+    It 'refuses a negative -MaxAge' {
+        { Test-FlakeLock -Path $desktop -MaxAge -1.00:00:00 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,FlakeTools.Commands.TestFlakeLockCommand'
+        { Test-FlakeLock -Path $desktop -MaxAge ([timespan]::FromDays(-3)) } | Should -Throw '*negative*'
+        { Test-FlakeLock -Path $desktop -MaxAge 0d } | Should -Not -Throw
+    }
+}
+
+Describe 'Public objects are read-only views (issue 13)' {
+    BeforeAll { $desktop = New-TestFlake desktop }
+
+    It 'Format-List * shows no internal type name, on inputs and on lock entries' {
+        $text = (Get-FlakeInput -Path $desktop hyprland | Format-List * | Out-String) + (Get-FlakeLockEntry -Path $desktop hyprland | Format-List * | Out-String)
+        $text | Should -Not -Match 'FlakeTools\.Core\.'
+        $text | Should -Match 'InputPath\s+: hyprland'
+    }
+
+    It 'a lock node cannot be changed through the pipeline' {
+        $node = (Get-FlakeLockEntry -Path $desktop hyprland).Node
+        $node.PSObject.Properties.Name | Should -Not -Contain 'Json'
+        { $node.Locked['rev'] = 'x' } | Should -Throw
+        $node.Locked['rev'] | Should -Match '^[0-9a-f]{40}$'
     }
 }

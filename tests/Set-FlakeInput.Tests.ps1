@@ -26,7 +26,7 @@ Describe 'Set-FlakeInput' {
 
     It 'returns the changed input with -PassThru' {
         $changed = Set-FlakeInput -Path $hostname waybar -Url 'github:Alexays/Waybar/0.10.0' -PassThru
-        $changed | Should -BeOfType ([FlakeTools.Core.Flakes.FlakeInput])
+        $changed | Should -BeOfType ([FlakeTools.Core.Project.FlakeInput])
         $changed.Ref | Should -Be '0.10.0'
         $changed.Name | Should -Be 'waybar'
     }

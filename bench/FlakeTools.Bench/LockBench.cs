@@ -42,7 +42,7 @@ internal static class LockBench
         var entries = lockFile.Entries(recurse: true, DateTimeOffset.UtcNow);
         var entriesTime = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        foreach (var entry in entries) lockFile.Resolve(entry.Segments);
+        foreach (var entry in entries) lockFile.Resolve(entry.InputPath);
         var resolve = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         var written = lockFile.ToText();

@@ -13,6 +13,7 @@ namespace FlakeTools.Bench;
 ///   parse [--once] &lt;folder | @list.txt&gt;...  parse and round-trip every .nix; files, bytes, MB/s, peak memory
 ///   compare-nix &lt;folder | @list.txt&gt;...    whole-process time of `parse` against nix-instantiate --parse over the same files
 ///   lock &lt;nodes&gt;                          read and resolve a generated flake.lock of that many nodes
+///   lock-shapes [folder]                  diamonds of shared nodes and long chains: listing, checks, optimiser (and write them to folder)
 /// </summary>
 public static class Program
 {
@@ -24,6 +25,7 @@ public static class Program
         {
             "parse" => Parse(Files(rest.Where(a => a != "--once")), warm: !rest.Contains("--once")),
             "compare-nix" => CompareNix(rest),
+            "lock-shapes" => LockShapesBench.Run(rest.Length > 0 ? rest[0] : null),
             "lock" => LockBench.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000),
             _ => Usage(),
         };
@@ -31,7 +33,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes]");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes] | lock-shapes [folder]");
         return 2;
     }
 

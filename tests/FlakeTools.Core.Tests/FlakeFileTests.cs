@@ -41,7 +41,7 @@ public class FlakeFileTests
         // A path literal url (url = ../..;) evaluates to its copy in the store: the one difference allowed.
         foreach (var input in flake.Inputs.SelectMany(i => new[] { i }.Concat(i.Descendants())).Where(i => i.UrlIsPathLiteral))
         {
-            var node = input.InputPath.Split('/').Aggregate((JsonNode?)nix, (n, name) => n == nix ? n?[name] : n?["inputs"]?[name]);
+            var node = input.InputPath.Segments.Aggregate((JsonNode?)nix, (n, name) => n == nix ? n?[name] : n?["inputs"]?[name]);
             Assert.StartsWith("/nix/store/", node!["url"]!.GetValue<string>());
             node["url"] = input.Url;
         }
@@ -100,7 +100,7 @@ public class FlakeFileTests
         var hyprland = flake.FindInput("hyprland")!;
         Assert.Equal((5, 5), (hyprland.Line, hyprland.Column));
         Assert.Equal(new[] { "hyprland/nixpkgs", "hyprland/hyprlang", "hyprland/hyprlang/nixpkgs", "hyprland/hyprlang/systems", "hyprland/aquamarine", "hyprland/aquamarine/hyprutils" },
-            hyprland.Descendants().Select(d => d.InputPath));
+            hyprland.Descendants().Select(d => d.InputPath.ToString()));
         Assert.Equal("", flake.FindInputPath(new[] { "crane", "nixpkgs" })!.Follows);
         var stable = flake.FindInput("nixpkgs-stable")!;
         Assert.Equal("nixpkgs", stable.Follows);
@@ -236,8 +236,8 @@ public class FlakeFileTests
               "version": 7
             }
             """, "flake.lock");
-        var findings = Locks.LockFinding.Check(lockFile, flake, null, System.DateTimeOffset.FromUnixTimeSeconds(1700000000));
-        Assert.Equal(new[] { "NotInLock a", "NotInLock b" }, findings.Select(f => f.Kind + " " + f.InputPath).Order());
+        var findings = Project.LockCheck.Check(lockFile, flake, null, System.DateTimeOffset.FromUnixTimeSeconds(1700000000));
+        Assert.Equal(new[] { "NotInLock a", "NotInLock b" }, findings.Select(f => f.Id + " " + f.Target).Order());
     }
 
     [Fact]

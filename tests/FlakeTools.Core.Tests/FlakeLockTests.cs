@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 using FlakeTools.Tests;
 using Xunit;
 
@@ -53,10 +54,13 @@ public class FlakeLockTests
     }
 
     [Fact]
-    public void FollowsCyclesAreReported()
+    public void FollowsCyclesAreReportedNotThrown()
     {
         var json = "{\"nodes\":{\"root\":{\"inputs\":{\"a\":[\"b\"],\"b\":[\"a\"]}}},\"root\":\"root\",\"version\":7}";
-        Assert.Contains("cycle", Assert.Throws<FlakeLockException>(() => FlakeLock.Parse(json).Resolve(new[] { "a" })).Message);
+        var lockFile = FlakeLock.Parse(json);
+        Assert.Null(lockFile.Resolve(new[] { "a" }));
+        Assert.Equal(new[] { "FollowsCycle:a", "FollowsCycle:b" }, lockFile.Problems.Select(p => $"{p.Kind}:{p.InputName}").OrderBy(x => x));
+        Assert.All(lockFile.Problems, p => Assert.Contains("cycle", p.Message));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 using FlakeTools.Core.Nix;
 using FlakeTools.Syntax;
 using FlakeTools.Tests;
@@ -69,10 +70,10 @@ public class LockLogicTests
     {
         var entries = Example.Entries(recurse: true, DateTimeOffset.FromUnixTimeSeconds(1720000000));
         Assert.Equal(new[] { "home-manager", "home-manager/nixpkgs", "hyprland", "hyprland/hyprlang", "hyprland/hyprlang/nixpkgs", "hyprland/hyprlang/systems", "hyprland/nixpkgs", "hyprland/systems", "nixpkgs", "wallpapers", "waybar", "waybar/flake-compat", "waybar/nixpkgs" },
-            entries.Select(e => e.InputPath));
-        Assert.Equal(new[] { "waybar/nixpkgs" }, entries.Where(e => e.IsDuplicate).Select(e => e.InputPath));
-        Assert.Equal("hyprland/nixpkgs", entries.Single(e => e.InputPath == "hyprland/hyprlang/nixpkgs").Follows);
-        Assert.Equal("nixpkgs", entries.Single(e => e.InputPath == "hyprland/hyprlang/nixpkgs").NodeKey);
+            entries.Select(e => e.InputPath.ToString()));
+        Assert.Equal(new[] { "waybar/nixpkgs" }, entries.Where(e => e.IsDuplicate).Select(e => e.InputPath.ToString()));
+        Assert.Equal("hyprland/nixpkgs", entries.Single(e => e.InputPath.ToString() == "hyprland/hyprlang/nixpkgs").Follows);
+        Assert.Equal("nixpkgs", entries.Single(e => e.InputPath.ToString() == "hyprland/hyprlang/nixpkgs").NodeKey);
         Assert.Equal(new[] { "home-manager", "hyprland", "nixpkgs", "wallpapers", "waybar" }, Example.Entries(false, DateTimeOffset.UtcNow).Select(e => e.Name));
     }
 
@@ -103,17 +104,17 @@ public class LockLogicTests
     public void ChecksFindDuplicatesStaleInputsAndDisagreementsWithFlakeNix()
     {
         var flake = FlakeFile.Parse(File.ReadAllText(Path.Combine(ExamplePath, "flake.nix")));
-        var findings = LockFinding.Check(Example, flake, TimeSpan.FromDays(30), DateTimeOffset.FromUnixTimeSeconds(1719838000 + 86400 * 10));
-        Assert.Contains(findings, f => f.Kind == LockFindingKind.Duplicate && f.InputPath == "waybar/nixpkgs" && f.Suggestion.Contains("waybar.inputs.nixpkgs.follows = \"nixpkgs\";"));
+        var findings = LockCheck.Check(Example, flake, TimeSpan.FromDays(30), DateTimeOffset.FromUnixTimeSeconds(1719838000 + 86400 * 10));
+        Assert.Contains(findings, f => f.Id == LockCheck.Duplicate && f.Target == "waybar/nixpkgs" && f.Fix.Contains("waybar.inputs.nixpkgs.follows = \"nixpkgs\";"));
         // Ten days after nixpkgs was modified, only wallpapers (32.8 days) is over the limit.
-        Assert.Equal(new[] { "wallpapers" }, findings.Where(f => f.Kind == LockFindingKind.Stale).Select(f => f.InputPath));
-        Assert.All(findings.Where(f => f.Kind == LockFindingKind.Stale), f => Assert.Equal(DiagnosticSeverity.Warning, f.Severity));
+        Assert.Equal(new[] { "wallpapers" }, findings.Where(f => f.Id == LockCheck.Stale).Select(f => f.Target));
+        Assert.All(findings.Where(f => f.Id == LockCheck.Stale), f => Assert.Equal(FindingSeverity.Warning, f.Severity));
 
         var changed = FlakeEditor.AddInput(flake, "elgato", References.FlakeReference.Parse("github:waxlamp/elgato")).Flake;
         changed = FlakeEditor.SetFollows(changed, "waybar", "nixpkgs", "nixpkgs").Flake;
-        var more = LockFinding.Check(Example, changed, null, DateTimeOffset.UtcNow);
-        Assert.Contains(more, f => f.Kind == LockFindingKind.NotInLock && f.InputPath == "elgato" && f.Severity == DiagnosticSeverity.Error);
-        Assert.Contains(more, f => f.Kind == LockFindingKind.FollowsOutOfDate && f.InputPath == "waybar/nixpkgs");
+        var more = LockCheck.Check(Example, changed, null, DateTimeOffset.UtcNow);
+        Assert.Contains(more, f => f.Id == LockCheck.NotInLock && f.Target == "elgato" && f.Severity == FindingSeverity.Error);
+        Assert.Contains(more, f => f.Id == LockCheck.FollowsOutOfDate && f.Target == "waybar/nixpkgs");
     }
 
     [Fact]
@@ -121,9 +122,9 @@ public class LockLogicTests
     {
         var json = "{\"version\":7,\"root\":\"root\",\"nodes\":{\"root\":{\"inputs\":{\"a\":\"a\",\"old\":\"a\"}},\"a\":{\"inputs\":{\"b\":[\"nowhere\"],\"c\":[]},\"locked\":{\"type\":\"path\",\"path\":\"/a\",\"narHash\":\"sha256-x\"},\"original\":{\"type\":\"path\",\"path\":\"/a\"}}}}";
         var flake = FlakeFile.Parse("{ inputs.a.url = \"path:/a\"; outputs = { self, a }: { }; }");
-        var findings = LockFinding.Check(FlakeLock.Parse(json), flake, null, DateTimeOffset.UtcNow);
-        // `old` reaches the same node as `a`, so its follows dangles too.
-        Assert.Equal(new[] { "DanglingFollows:a/b", "DanglingFollows:old/b", "NotInFlake:old" }, findings.Select(f => $"{f.Kind}:{f.InputPath}"));
+        var findings = LockCheck.Check(FlakeLock.Parse(json), flake, null, DateTimeOffset.UtcNow);
+        // `old` reaches the same node as `a`: that node's inputs are checked once, under `a`.
+        Assert.Equal(new[] { "DanglingFollows:a/b", "NotInFlake:old" }, findings.Select(f => $"{f.Id}:{f.Target}"));
     }
 
     [Theory]
@@ -137,7 +138,22 @@ public class LockLogicTests
         Assert.EndsWith(expected, string.Join(" ", nix.UpdateArguments("/f", new[] { "a", "b" })));
         Assert.EndsWith(Version.Parse(version) >= new Version(2, 19) ? "flake update --flake ." : "flake update .", string.Join(" ", nix.UpdateArguments("/f", Array.Empty<string>())));
     }
+}
 
+/// <summary>
+/// Tests that change process-wide environment variables (NIX_CONFIG, NIX_CONF_DIR, XDG_CONFIG_HOME).
+/// Their collection runs alone, never beside the tests that start nix, which read the same variables.
+/// </summary>
+[CollectionDefinition(ProcessEnvironmentCollection.Name, DisableParallelization = true)]
+public sealed class ProcessEnvironmentCollection
+{
+    public const string Name = "Process environment";
+}
+
+/// <summary>How NixCli reads the Nix configuration from the environment.</summary>
+[Collection(ProcessEnvironmentCollection.Name)]
+public class NixConfigurationTests
+{
     [Fact]
     public void FlakesAreEnabledOnTheCommandLineOnlyWhenTheConfigurationLacksThem()
     {

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 using FlakeTools.Core.Nix;
 using FlakeTools.Tests;
 using Xunit;
@@ -51,7 +52,7 @@ public sealed class NixLockTests : IDisposable
         var visited = new HashSet<string>();
         void Render(LockNode node, int depth, IReadOnlyList<LockEntry> all, string prefix)
         {
-            foreach (var entry in all.Where(e => e.Depth == depth && e.InputPath.StartsWith(prefix, StringComparison.Ordinal) && e.Segments.Count == prefix.Count(c => c == '/') + 1))
+            foreach (var entry in all.Where(e => e.Depth == depth && e.InputPath.ToString().StartsWith(prefix, StringComparison.Ordinal) && e.InputPath.Count == prefix.Count(c => c == '/') + 1))
             {
                 if (entry.IsFollows)
                 {
@@ -75,6 +76,10 @@ public sealed class NixLockTests : IDisposable
             return $"{depth} {name} {(rev.Success ? rev.Groups[1].Value : Regex.Match(body, "lastModified=(\\d+)").Groups[1].Value)}";
         }).ToList();
         Assert.Equal(theirs, ours);
+        // The listing itself has nix's shape: each node's inputs once, in the same order.
+        Assert.Equal(theirs, lockFile.Entries(recurse: true, DateTimeOffset.UtcNow).Select(e => e.IsFollows
+            ? $"{e.Depth} {e.Name} follows '{e.Follows}'"
+            : $"{e.Depth} {e.Name} {e.Rev ?? e.Locked!.LastModified!.Value.ToUnixTimeSeconds().ToString()}"));
     }
 
     [NixFact]
@@ -85,15 +90,15 @@ public sealed class NixLockTests : IDisposable
         Assert.Equal(TestFlakes.Canonical(metadata["locks"]), TestFlakes.Canonical(lockFile.Json));
         var depRev = _scenario.Git("dep", "rev-parse", "HEAD").Trim();
         var entries = lockFile.Entries(recurse: true, DateTimeOffset.UtcNow);
-        Assert.Equal(depRev, entries.Single(e => e.InputPath == "dep").Rev);
-        Assert.Equal(depRev, entries.Single(e => e.InputPath == "mid/dep").Rev);
-        Assert.Equal("mid/nixpkgs", entries.Single(e => e.InputPath == "mid/dep/nixpkgs").Follows);
-        Assert.Equal("nixpkgs", entries.Single(e => e.InputPath == "mid/nixpkgs").Follows);
-        Assert.Equal(lockFile.Root.Inputs["nixpkgs"].NodeKey, entries.Single(e => e.InputPath == "mid/dep/nixpkgs").NodeKey);
-        Assert.Equal(lockFile.Root.Inputs["nixpkgs"].NodeKey, entries.Single(e => e.InputPath == "dep2/nixpkgs").NodeKey);
+        Assert.Equal(depRev, entries.Single(e => e.InputPath.ToString() == "dep").Rev);
+        Assert.Equal(depRev, entries.Single(e => e.InputPath.ToString() == "mid/dep").Rev);
+        Assert.Equal("mid/nixpkgs", entries.Single(e => e.InputPath.ToString() == "mid/dep/nixpkgs").Follows);
+        Assert.Equal("nixpkgs", entries.Single(e => e.InputPath.ToString() == "mid/nixpkgs").Follows);
+        Assert.Equal(lockFile.Root.Inputs["nixpkgs"].NodeKey, entries.Single(e => e.InputPath.ToString() == "mid/dep/nixpkgs").NodeKey);
+        Assert.Equal(lockFile.Root.Inputs["nixpkgs"].NodeKey, entries.Single(e => e.InputPath.ToString() == "dep2/nixpkgs").NodeKey);
         // dep's own nixpkgs, and mid's own dep, are second copies that a missing follows brings in.
-        Assert.Equal(new[] { "dep/nixpkgs", "mid/dep" }, entries.Where(e => e.IsDuplicate).Select(e => e.InputPath));
-        Assert.Equal(new[] { "dep.inputs.nixpkgs.follows = \"nixpkgs\";", "mid.inputs.dep.follows = \"dep\";" }, FollowsOptimizer.Suggest(lockFile, null).Select(s => s.Declaration));
+        Assert.Equal(new[] { "dep/nixpkgs", "mid/dep" }, entries.Where(e => e.IsDuplicate).Select(e => e.InputPath.ToString()));
+        Assert.Equal(new[] { "dep.inputs.nixpkgs.follows = \"nixpkgs\";", "mid.inputs.dep.follows = \"dep\";" }, FollowsOptimizer.Suggest(lockFile).Select(s => s.Declaration));
     }
 
     [NixFact]
@@ -119,12 +124,12 @@ public sealed class NixLockTests : IDisposable
         var lockFile = LockAndRead();
         var flakePath = Path.Combine(_scenario.Root, "flake.nix");
         var flake = Flakes.FlakeFile.Parse(File.ReadAllText(flakePath), flakePath);
-        var result = FollowsOptimizer.Apply(flake, FollowsOptimizer.Suggest(lockFile, flake));
+        var result = FollowsOptimization.Apply(flake, FollowsOptimization.Suggest(lockFile, flake));
         File.WriteAllText(flakePath, result.Flake.Text);
         var relocked = LockAndRead();
         Assert.Empty(relocked.DuplicateNodeKeys());
-        Assert.Equal("nixpkgs", relocked.Entries(recurse: true, DateTimeOffset.UtcNow).Single(e => e.InputPath == "dep/nixpkgs").Follows);
-        Assert.Empty(LockFinding.Check(relocked, Flakes.FlakeFile.Parse(File.ReadAllText(flakePath)), null, DateTimeOffset.UtcNow));
+        Assert.Equal("nixpkgs", relocked.Entries(recurse: true, DateTimeOffset.UtcNow).Single(e => e.InputPath.ToString() == "dep/nixpkgs").Follows);
+        Assert.Empty(LockCheck.Check(relocked, Flakes.FlakeFile.Parse(File.ReadAllText(flakePath)), null, DateTimeOffset.UtcNow));
     }
 
     [NixFact]

@@ -27,8 +27,8 @@ public class RealWorldLockTests
             // Every node but the root is reached from the root, and every direct entry resolves to its own node.
             var reached = entries.Where(e => e.Node is not null).Select(e => e.NodeKey!).ToHashSet();
             Assert.True(lockFile.Nodes.Keys.Where(k => k != lockFile.RootKey).All(reached.Contains), $"{file}: nodes not reached from the root");
-            foreach (var entry in entries.Where(e => !e.IsFollows)) Assert.Same(entry.Node, lockFile.Resolve(entry.Segments));
-            Assert.All(entries.Where(e => e.IsFollows && e.FollowsPath!.Count > 0), e => Assert.NotNull(e.Node));
+            foreach (var entry in entries.Where(e => !e.IsFollows)) Assert.Same(entry.Node, lockFile.Resolve(entry.InputPath));
+            Assert.All(entries.Where(e => e.IsFollows && !e.FollowsPath!.IsEmpty), e => Assert.NotNull(e.Node));
         }
     }
 }

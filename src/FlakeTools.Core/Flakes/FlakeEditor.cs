@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
 
@@ -430,7 +431,7 @@ public static class FlakeEditor
         var current = flake;
         foreach (var (key, value) in wanted)
         {
-            var declaration = current.FindInputPath(SplitPath(inputPath))!;
+            var declaration = current.FindInputPath(inputPath.Segments)!;
             var existing = key == "url" && declaration.Url is not null
                 ? new KeyValuePair<string, object>("url", declaration.Url)
                 : declaration.Attributes.FirstOrDefault(a => a.Key == key);
@@ -444,16 +445,16 @@ public static class FlakeEditor
                 : Insert(current, declaration, new[] { key }, text);
             current = FlakeFile.FromTree(tree, flake.Path);
         }
-        var after = current.FindInputPath(SplitPath(inputPath))!;
+        var after = current.FindInputPath(inputPath.Segments)!;
         var stale = after.Attributes.Select(a => a.Key).Concat(after.Url is not null ? new[] { "url" } : Array.Empty<string>()).ToList();
         foreach (var key in stale)
         {
             if (wanted.Any(w => w.Key == key)) continue;
-            var binding = current.FindInputPath(SplitPath(inputPath))!.ValueBindings[key];
+            var binding = current.FindInputPath(inputPath.Segments)!.ValueBindings[key];
             current = FlakeFile.FromTree(SyntaxEditor.RemoveMember(binding), flake.Path);
         }
         if (current.Text == flake.Text) return Unchanged(flake);
-        if (current.FindInputPath(SplitPath(inputPath))?.Reference is not { } written || Sorted(written.ToAttributes()) != Sorted(wanted)) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
+        if (current.FindInputPath(inputPath.Segments)?.Reference is not { } written || Sorted(written.ToAttributes()) != Sorted(wanted)) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
         return new FlakeEditResult(current, true, Array.Empty<string>());
     }
 
@@ -516,8 +517,7 @@ public static class FlakeEditor
     private static string[] FollowsPath(string overridePath) => FollowsPath(SplitPath(overridePath));
 
     /// <summary>The attribute path below an input that makes its input at <paramref name="overridePath"/> follow: inputs.a.inputs.b.follows.</summary>
-    internal static string[] FollowsPath(IEnumerable<string> overridePath) =>
-        overridePath.SelectMany(p => new[] { "inputs", p }).Append("follows").ToArray();
+    internal static string[] FollowsPath(IEnumerable<string> overridePath) => InputPath.Of(overridePath).FollowsAttributePath().ToArray();
 
     internal static string[] SplitPath(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 

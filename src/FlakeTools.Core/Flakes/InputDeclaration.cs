@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
 
@@ -31,7 +32,9 @@ public sealed class InputDeclaration
     public InputDeclaration? Parent { get; }
 
     /// <summary>The path from the root input: <c>home-manager/nixpkgs</c>; just the name for a root input.</summary>
-    public string InputPath => Parent is null ? Name : Parent.InputPath + "/" + Name;
+    public InputPath InputPath => _inputPath ??= Parent is null ? InputPath.Of(Name) : Parent.InputPath.Append(Name);
+
+    private InputPath? _inputPath;
 
     /// <summary>The <c>url</c> as written (a constant string or a path literal), or null.</summary>
     public string? Url { get; internal set; }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Syntax;
 
 namespace FlakeTools.Core.Locks;
@@ -13,10 +13,10 @@ public sealed class FollowsSuggestion
     public string Input { get; init; } = "";
 
     /// <summary>The input path that locks the duplicate (<c>waybar/nixpkgs</c>).</summary>
-    public string InputPath { get; init; } = "";
+    public InputPath InputPath { get; init; } = InputPath.Empty;
 
     /// <summary>The path below <see cref="Input"/> (<c>nixpkgs</c> or <c>hyprlang/nixpkgs</c>).</summary>
-    public string OverridePath { get; init; } = "";
+    public InputPath OverridePath { get; init; } = InputPath.Empty;
 
     /// <summary>The root input to follow.</summary>
     public string Follows { get; init; } = "";
@@ -25,7 +25,7 @@ public sealed class FollowsSuggestion
     public string NodeKey { get; init; } = "";
 
     /// <summary>The declaration as Nix: <c>waybar.inputs.nixpkgs.follows = "nixpkgs";</c></summary>
-    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(FlakeEditor.FollowsPath(FlakeEditor.SplitPath(OverridePath)))) + " = " + NixString.Quote(Follows) + ";";
+    public string Declaration => NixString.AttrPath(new[] { Input }.Concat(OverridePath.FollowsAttributePath())) + " = " + NixString.Quote(Follows) + ";";
 
     /// <summary>The flake directory.</summary>
     public string? Path { get; init; }
@@ -35,17 +35,20 @@ public sealed class FollowsSuggestion
 }
 
 /// <summary>
-/// Finds the follows that make duplicated transitive inputs use a root input with the same source,
-/// and adds them to flake.nix.
+/// Finds the follows that make duplicated transitive inputs use a root input with the same source
+/// (the edit of flake.nix that adds them is FlakeTools.Core.Project.FollowsOptimization's).
 /// </summary>
 public static class FollowsOptimizer
 {
     /// <summary>One suggestion per duplicated input path that a root input with the same source can replace.</summary>
-    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, FlakeFile? flake, string? directory = null) =>
-        Suggest(lockFile, lockFile.Entries(recurse: true, DateTimeOffset.UtcNow, directory), flake, directory);
+    /// <param name="lockFile">The lock.</param>
+    /// <param name="canFollow">Which root inputs can take a follows (the ones flake.nix declares); null for all.</param>
+    /// <param name="directory">The flake directory, carried on the suggestions.</param>
+    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, Func<string, bool>? canFollow = null, string? directory = null) =>
+        Suggest(lockFile, lockFile.Entries(recurse: true, DateTimeOffset.UnixEpoch /* ages play no part here */, directory), canFollow, directory);
 
     /// <summary>The same, from entries already listed (with duplicates marked).</summary>
-    internal static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, IReadOnlyList<LockEntry> entries, FlakeFile? flake, string? directory)
+    public static IReadOnlyList<FollowsSuggestion> Suggest(FlakeLock lockFile, IReadOnlyList<LockEntry> entries, Func<string, bool>? canFollow, string? directory)
     {
         if (!entries.Any(e => e.IsDuplicate)) return Array.Empty<FollowsSuggestion>();
         // The root inputs by the source they lock.
@@ -57,20 +60,22 @@ public static class FollowsOptimizer
             if (identity is not null) rootBySource.TryAdd(identity, name);
         }
         var result = new List<FollowsSuggestion>();
+        var suggested = new HashSet<InputPath>();
         foreach (var entry in entries)
         {
             if (!entry.IsDuplicate || entry.Depth == 0 || entry.Node is null) continue;
             var identity = FlakeLock.SourceIdentity(entry.Node);
             if (identity is null || !rootBySource.TryGetValue(identity, out var rootInput)) continue;
-            var input = entry.Segments[0];
-            if (flake is not null && flake.FindInput(input) is null) continue; // only inputs flake.nix declares can take a follows
+            var input = entry.InputPath.RootInput;
+            if (canFollow is not null && !canFollow(input)) continue; // only inputs flake.nix declares can take a follows
             // A path inside another duplicate's subtree goes away with that duplicate's follows.
-            if (result.Any(r => entry.InputPath.StartsWith(r.InputPath + "/", StringComparison.Ordinal))) continue;
+            if (AncestorIn(entry.InputPath, suggested)) continue;
+            suggested.Add(entry.InputPath);
             result.Add(new FollowsSuggestion
             {
                 Input = input,
                 InputPath = entry.InputPath,
-                OverridePath = string.Join("/", entry.Segments.Skip(1)),
+                OverridePath = entry.InputPath.Skip(1),
                 Follows = rootInput,
                 NodeKey = entry.Node.Key,
                 Path = directory,
@@ -79,17 +84,9 @@ public static class FollowsOptimizer
         return result;
     }
 
-    /// <summary>Adds the suggested follows to flake.nix (each in the style of its input).</summary>
-    public static FlakeEditResult Apply(FlakeFile flake, IEnumerable<FollowsSuggestion> suggestions)
+    private static bool AncestorIn(InputPath path, HashSet<InputPath> set)
     {
-        var current = flake;
-        var warnings = new List<string>();
-        foreach (var suggestion in suggestions)
-        {
-            var result = FlakeEditor.SetFollows(current, suggestion.Input, suggestion.OverridePath, suggestion.Follows);
-            current = result.Flake;
-            warnings.AddRange(result.Warnings);
-        }
-        return new FlakeEditResult(current, current.Text != flake.Text, warnings);
+        for (var p = path.Parent; p is { IsEmpty: false }; p = p.Parent) if (set.Contains(p)) return true;
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using FlakeTools.Core.Inputs;
 
 namespace FlakeTools.Core.Locks;
 
@@ -21,10 +22,10 @@ public enum LockChangeKind
 public sealed class LockChange
 {
     /// <summary>The input path (<c>home-manager/nixpkgs</c>).</summary>
-    public string InputPath { get; init; } = "";
+    public InputPath InputPath { get; init; } = InputPath.Empty;
 
     /// <summary>The input's name.</summary>
-    public string Name => InputPath.Split('/')[^1];
+    public string Name => InputPath.Name;
 
     /// <summary>What changed.</summary>
     public LockChangeKind Change { get; init; }
@@ -53,41 +54,69 @@ public sealed class LockChange
     /// <inheritdoc />
     public override string ToString() => $"{InputPath}: {Change}";
 
-    /// <summary>The differences between two locks, root inputs first, then by input path.</summary>
+    /// <summary>
+    /// The differences between two locks, root inputs first, then level by level in input path
+    /// order. Both locks are listed as <see cref="FlakeLock.Entries"/> lists them (each node's
+    /// inputs once), and the two trees are walked side by side: the work grows with the entries.
+    /// </summary>
     public static IReadOnlyList<LockChange> Compare(FlakeLock? before, FlakeLock after, string? flakeDirectory = null)
     {
-        var now = DateTimeOffset.UtcNow;
-        var old = (before?.Entries(recurse: true, now) ?? Array.Empty<LockEntry>()).GroupBy(e => e.InputPath).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var current = after.Entries(recurse: true, now).GroupBy(e => e.InputPath).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var now = DateTimeOffset.UnixEpoch; // ages play no part in a comparison
+        var old = Children(before?.Entries(recurse: true, now) ?? Array.Empty<LockEntry>());
+        var current = Children(after.Entries(recurse: true, now));
         var changes = new List<LockChange>();
-        var directory = flakeDirectory ?? (after.Path is null ? null : System.IO.Path.GetDirectoryName(after.Path));
+        var directory = flakeDirectory ?? after.Directory;
         static string? Pin(LockEntry e) => e.Locked?.Rev ?? e.Locked?.NarHash;
-        foreach (var path in old.Keys.Union(current.Keys).OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
+        var queue = new Queue<(InputPath? Old, InputPath? New)>();
+        queue.Enqueue((InputPath.Empty, InputPath.Empty));
+        while (queue.Count > 0)
         {
-            old.TryGetValue(path, out var was);
-            current.TryGetValue(path, out var current2);
-            LockChangeKind? kind = (was, current2) switch
+            var (oldParent, newParent) = queue.Dequeue();
+            var oldChildren = oldParent is not null && old.TryGetValue(oldParent, out var o) ? o : new List<LockEntry>();
+            var newChildren = newParent is not null && current.TryGetValue(newParent, out var n) ? n : new List<LockEntry>();
+            var oldByName = oldChildren.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            var newByName = newChildren.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            foreach (var name in oldByName.Keys.Union(newByName.Keys).Order(StringComparer.Ordinal))
             {
-                (null, not null) => LockChangeKind.Added,
-                (not null, null) => LockChangeKind.Removed,
-                (not null, not null) when was.Follows != current2.Follows => LockChangeKind.FollowsChanged,
-                (not null, not null) when !was.IsFollows && (Pin(was) != Pin(current2) || was.LastModified != current2.LastModified) => LockChangeKind.Updated,
-                _ => null,
-            };
-            if (kind is null) continue;
-            changes.Add(new LockChange
-            {
-                InputPath = path,
-                Change = kind.Value,
-                OldRev = was is null || was.IsFollows ? null : Pin(was),
-                NewRev = current2 is null || current2.IsFollows ? null : Pin(current2),
-                OldLastModified = was?.IsFollows == false ? was.LastModified : null,
-                NewLastModified = current2?.IsFollows == false ? current2.LastModified : null,
-                OldFollows = was?.Follows,
-                NewFollows = current2?.Follows,
-                Path = directory,
-            });
+                oldByName.TryGetValue(name, out var was);
+                newByName.TryGetValue(name, out var current2);
+                queue.Enqueue((was?.InputPath, current2?.InputPath));
+                LockChangeKind? kind = (was, current2) switch
+                {
+                    (null, not null) => LockChangeKind.Added,
+                    (not null, null) => LockChangeKind.Removed,
+                    (not null, not null) when was.Follows != current2.Follows => LockChangeKind.FollowsChanged,
+                    (not null, not null) when !was.IsFollows && (Pin(was) != Pin(current2) || was.LastModified != current2.LastModified) => LockChangeKind.Updated,
+                    _ => null,
+                };
+                if (kind is null) continue;
+                changes.Add(new LockChange
+                {
+                    InputPath = current2?.InputPath ?? was!.InputPath,
+                    Change = kind.Value,
+                    OldRev = was is null || was.IsFollows ? null : Pin(was),
+                    NewRev = current2 is null || current2.IsFollows ? null : Pin(current2),
+                    OldLastModified = was?.IsFollows == false ? was.LastModified : null,
+                    NewLastModified = current2?.IsFollows == false ? current2.LastModified : null,
+                    OldFollows = was?.Follows,
+                    NewFollows = current2?.Follows,
+                    Path = directory,
+                });
+            }
         }
         return changes;
+    }
+
+    // The entries under each input path (by reference: each child's path extends its parent's object).
+    private static Dictionary<InputPath, List<LockEntry>> Children(IReadOnlyList<LockEntry> entries)
+    {
+        var children = new Dictionary<InputPath, List<LockEntry>>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in entries)
+        {
+            var parent = entry.InputPath.Parent!;
+            if (!children.TryGetValue(parent, out var list)) children[parent] = list = new List<LockEntry>();
+            list.Add(entry);
+        }
+        return children;
     }
 }

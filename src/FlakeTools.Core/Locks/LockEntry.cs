@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 
 namespace FlakeTools.Core.Locks;
@@ -12,11 +13,12 @@ namespace FlakeTools.Core.Locks;
 /// </summary>
 public sealed class LockEntry
 {
-    internal LockEntry(IReadOnlyList<string> inputPath, LockNode? node, IReadOnlyList<string>? follows, bool isDuplicate, LockedInfo? locked, string? flakeDirectory)
+    internal LockEntry(InputPath inputPath, LockNode? node, InputPath? follows, bool isFollowsCycle, bool isDuplicate, LockedInfo? locked, string? flakeDirectory)
     {
-        Segments = inputPath;
+        InputPath = inputPath;
         Node = node;
         FollowsPath = follows;
+        IsFollowsCycle = isFollowsCycle;
         IsDuplicate = isDuplicate;
         Locked = locked;
         Path = flakeDirectory;
@@ -27,7 +29,7 @@ public sealed class LockEntry
 
     private static FlakeReference? ReadOriginal(LockNode? node)
     {
-        if (node?.Original is not { } original) return null;
+        if (node?.Json["original"] is not JsonObject original) return null;
         try
         {
             return FlakeReference.FromAttributes(original.Select(p => new KeyValuePair<string, object>(p.Key, Scalar(p.Value))));
@@ -38,23 +40,18 @@ public sealed class LockEntry
         }
     }
 
-    private static object Scalar(JsonNode? value) => value is JsonValue v && v.TryGetValue<long>(out var n) ? n
-        : value is JsonValue b && b.TryGetValue<bool>(out var flag) ? flag
-        : value?.GetValue<string>() ?? "";
+    private static object Scalar(JsonNode? value) => LockJsonView.Value(value) ?? "";
 
-    /// <summary>The input's name (the last segment of its path).</summary>
-    public string Name => Segments[^1];
+    /// <summary>The input's name (the last name of its path).</summary>
+    public string Name => InputPath.Name;
 
     /// <summary>The path from the root: <c>home-manager/nixpkgs</c>.</summary>
-    public string InputPath => string.Join("/", Segments);
-
-    /// <summary>The path as segments.</summary>
-    public IReadOnlyList<string> Segments { get; }
+    public InputPath InputPath { get; }
 
     /// <summary>0 for an input of the root flake, 1 for an input of an input, ...</summary>
-    public int Depth => Segments.Count - 1;
+    public int Depth => InputPath.Depth;
 
-    /// <summary>The node the input resolves to (through follows), or null (empty follows, or a follows that leads nowhere).</summary>
+    /// <summary>The node the input resolves to (through follows), or null (empty follows, a follows that leads nowhere or round in a cycle).</summary>
     public LockNode? Node { get; }
 
     /// <summary>The key of <see cref="Node"/>.</summary>
@@ -64,13 +61,22 @@ public sealed class LockEntry
     public bool IsFollows => FollowsPath is not null;
 
     /// <summary>The follows target path, or null for a direct input.</summary>
-    public IReadOnlyList<string>? FollowsPath { get; }
+    public InputPath? FollowsPath { get; }
 
     /// <summary>The follows target as text (<c>""</c> for the empty follows), or null.</summary>
-    public string? Follows => FollowsPath is null ? null : string.Join("/", FollowsPath);
+    public string? Follows => FollowsPath?.ToString();
+
+    /// <summary>Whether the follows go round in a cycle (a damaged lock): the input resolves to nothing.</summary>
+    public bool IsFollowsCycle { get; }
 
     /// <summary>Whether the input's node is a second copy of a source that another node also locks (<c>nixpkgs_2</c>).</summary>
     public bool IsDuplicate { get; }
+
+    /// <summary>
+    /// When a listing shows each node's inputs once and this node's inputs are shown under another
+    /// input path (a node several inputs share), that path; otherwise null.
+    /// </summary>
+    public InputPath? InputsListedAt { get; internal set; }
 
     /// <summary>What the node pins.</summary>
     public LockedInfo? Locked { get; }
@@ -100,47 +106,89 @@ public sealed class LockEntry
     public string? Path { get; }
 
     /// <inheritdoc />
-    public override string ToString() => InputPath;
+    public override string ToString() => InputPath.ToString();
 }
 
 public sealed partial class FlakeLock
 {
     /// <summary>
-    /// The inputs of the root (and, with <paramref name="recurse"/>, of every input below it,
-    /// parents before children, names in order), each resolved through follows.
+    /// The inputs of the root (and, with <paramref name="recurse"/>, of the inputs below it, parents
+    /// before children, names in order), each resolved through follows. A node that several inputs
+    /// share has its inputs listed once, under the first path that reaches it (as
+    /// <c>nix flake metadata</c> prints its tree); the other entries for it carry
+    /// <see cref="LockEntry.InputsListedAt"/>. So the list grows with the nodes and their inputs,
+    /// never with the number of paths, which a lock of shared nodes makes exponential.
     /// </summary>
-    public IReadOnlyList<LockEntry> Entries(bool recurse, DateTimeOffset now, string? flakeDirectory = null)
+    public IReadOnlyList<LockEntry> Entries(bool recurse, DateTimeOffset now, string? flakeDirectory = null) =>
+        Walk(Root, InputPath.Empty, recurse, now, flakeDirectory);
+
+    /// <summary>
+    /// The entry at exactly this input path (through follows and shared nodes, however deep), or
+    /// null when the lock has no such input.
+    /// </summary>
+    public LockEntry? Entry(InputPath inputPath, DateTimeOffset now, string? flakeDirectory = null)
+    {
+        if (inputPath.IsEmpty) return null;
+        var parent = inputPath.Parent!.IsEmpty ? Root : Resolve(inputPath.Parent!);
+        if (parent is null || !parent.Inputs.TryGetValue(inputPath.Name, out var target)) return null;
+        return MakeEntry(inputPath, target, DuplicateNodeKeys(), now, flakeDirectory);
+    }
+
+    /// <summary>The inputs below an entry, at every depth, each node's inputs once (see <see cref="Entries"/>).</summary>
+    public IReadOnlyList<LockEntry> EntriesBelow(LockEntry entry, DateTimeOffset now)
+    {
+        if (entry.IsFollows || entry.Node is null) return Array.Empty<LockEntry>();
+        return Walk(entry.Node, entry.InputPath, recurse: true, now, entry.Path);
+    }
+
+    private IReadOnlyList<LockEntry> Walk(LockNode start, InputPath prefix, bool recurse, DateTimeOffset now, string? flakeDirectory)
     {
         var duplicates = DuplicateNodeKeys();
         var result = new List<LockEntry>();
-        var onPath = new HashSet<string>(StringComparer.Ordinal);
-        void Visit(LockNode node, List<string> prefix)
+        var listedAt = new Dictionary<string, InputPath>(StringComparer.Ordinal) { [start.Key] = prefix };
+        // An explicit stack (a chain of thousands of nodes must not overflow the call stack).
+        var stack = new Stack<(LockNode Node, InputPath Prefix, int Index)>();
+        stack.Push((start, prefix, 0));
+        while (stack.Count > 0)
         {
-            onPath.Add(node.Key);
-            foreach (var (name, target) in node.Inputs.OrderBy(p => p.Key, StringComparer.Ordinal))
+            var (node, at, index) = stack.Pop();
+            var names = node.SortedInputNames;
+            if (index >= names.Count) continue;
+            stack.Push((node, at, index + 1));
+            var entry = MakeEntry(at.Append(names[index]), node.Inputs[names[index]], duplicates, now, flakeDirectory);
+            result.Add(entry);
+            if (!recurse || entry.IsFollows || entry.Node is not { } child || child.Inputs.Count == 0) continue;
+            if (listedAt.TryGetValue(child.Key, out var first))
             {
-                var path = new List<string>(prefix) { name };
-                if (target.IsFollows)
-                {
-                    var resolved = target.FollowsPath!.Count == 0 ? null : Resolve(target.FollowsPath!);
-                    result.Add(new LockEntry(path, resolved, target.FollowsPath, false, resolved is null ? null : LockedInfo.From(resolved, now), flakeDirectory));
-                    continue;
-                }
-                var child = _nodes[target.NodeKey!];
-                result.Add(new LockEntry(path, child, null, duplicates.Contains(child.Key), LockedInfo.From(child, now), flakeDirectory));
-                if (recurse && !onPath.Contains(child.Key)) Visit(child, path);
+                entry.InputsListedAt = first;
+                continue;
             }
-            onPath.Remove(node.Key);
+            listedAt[child.Key] = entry.InputPath;
+            stack.Push((child, entry.InputPath, 0));
         }
-        Visit(Root, new List<string>());
         return result;
     }
+
+    private LockEntry MakeEntry(InputPath path, LockInputTarget target, IReadOnlySet<string> duplicates, DateTimeOffset now, string? flakeDirectory)
+    {
+        if (target.FollowsPath is { } follows)
+        {
+            var resolved = ResolveFollows(follows);
+            return new LockEntry(path, resolved.Node, follows, resolved.IsCycle, false, resolved.Node is null ? null : LockedInfo.From(resolved.Node, now), flakeDirectory);
+        }
+        var child = _nodes[target.NodeKey!];
+        return new LockEntry(path, child, null, false, duplicates.Contains(child.Key), LockedInfo.From(child, now), flakeDirectory);
+    }
+
+    private IReadOnlySet<string>? _duplicates;
 
     /// <summary>
     /// Keys of nodes that lock a source another node also locks, other than the ones the root
     /// uses directly: the second nixpkgs that a missing follows brings in.
     /// </summary>
-    public IReadOnlySet<string> DuplicateNodeKeys()
+    public IReadOnlySet<string> DuplicateNodeKeys() => _duplicates ??= FindDuplicates();
+
+    private HashSet<string> FindDuplicates()
     {
         var direct = Root.Inputs.Values.Where(t => t.NodeKey is not null).Select(t => t.NodeKey!).ToHashSet(StringComparer.Ordinal);
         var duplicates = new HashSet<string>(StringComparer.Ordinal);
@@ -156,7 +204,7 @@ public sealed partial class FlakeLock
     /// <summary>What a node locks, as one comparable string (type, owner/repo, url, path or id, dir), or null.</summary>
     public static string? SourceIdentity(LockNode node)
     {
-        var attrs = node.Original ?? node.Locked;
+        var attrs = node.Json["original"] as JsonObject ?? node.Json["locked"] as JsonObject;
         if (attrs is null) return null;
         string Get(string key) => attrs[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
         var type = Get("type");

@@ -64,7 +64,11 @@ public static class LockJson
 
     private static void WriteValue(StringBuilder builder, JsonValue value)
     {
-        var element = value.GetValue<JsonElement>();
+        if (!value.TryGetValue<JsonElement>(out var element))
+        {
+            // A value made in code rather than read: take it through a document once.
+            element = JsonDocument.Parse(value.ToJsonString()).RootElement;
+        }
         switch (element.ValueKind)
         {
             case JsonValueKind.String: WriteString(builder, element.GetString()!); break;

@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace FlakeTools.Core.Locks;
@@ -6,13 +7,20 @@ namespace FlakeTools.Core.Locks;
 /// <summary>What the lock pins an input to.</summary>
 public sealed class LockedInfo
 {
-    /// <summary>Reads the pin of a lock node; null when the node has no <c>locked</c> attributes.</summary>
+    /// <summary>The last second a <see cref="DateTimeOffset"/> can hold (the end of the year 9999).</summary>
+    internal const long MaxUnixSeconds = 253402300799;
+
+    /// <summary>
+    /// Reads the pin of a lock node; null when the node has no <c>locked</c> attributes.
+    /// <see cref="Age"/> is the age at <paramref name="now"/>, which the caller passes in.
+    /// </summary>
     public static LockedInfo? From(LockNode node, DateTimeOffset now)
     {
-        if (node.Locked is not { } locked) return null;
+        if (node.Json["locked"] is not JsonObject locked) return null;
         string? Get(JsonObject? obj, string key) => obj?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-        long? GetNumber(string key) => locked[key] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-        var lastModified = GetNumber("lastModified") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+        long? GetNumber(string key) => locked[key] is JsonValue v && v.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var n) ? n : null;
+        // Out of range (a hand-edited lock): unknown, and FlakeLock.Problems says so.
+        var lastModified = GetNumber("lastModified") is { } seconds and >= 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
         return new LockedInfo
         {
             NodeKey = node.Key,
@@ -20,7 +28,7 @@ public sealed class LockedInfo
             Owner = Get(locked, "owner"),
             Repo = Get(locked, "repo"),
             Rev = Get(locked, "rev"),
-            Ref = Get(locked, "ref") ?? Get(node.Original, "ref"),
+            Ref = Get(locked, "ref") ?? Get(node.Json["original"] as JsonObject, "ref"),
             Url = Get(locked, "url"),
             Path = Get(locked, "path"),
             NarHash = Get(locked, "narHash"),

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

@@ -8,6 +8,7 @@ using FlakeTools.Core.Flakes;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.References;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 
@@ -122,6 +123,7 @@ public abstract class FlakeCmdlet : PSCmdlet
         {
             var source = FlakeSource.Open(path);
             if (source.LockError is not null) WriteWarning(source.LockError + " (inputs are shown without lock data)");
+            foreach (var problem in source.Lock?.Problems ?? Array.Empty<LockProblem>()) WriteWarning(problem.Message);
             return source;
         }
         catch (FileAccessException e)
@@ -148,34 +150,60 @@ public abstract class FlakeCmdlet : PSCmdlet
 
     /// <summary>
     /// Opens the lock for a resolved path (a flake directory, its flake.nix, or a lock file), or
-    /// writes an error and returns null.
+    /// writes an error (id by what is wrong, target the lock's path) and returns null. Damage that
+    /// leaves the lock readable (<see cref="FlakeLock.Problems"/>) is written as non-terminating
+    /// errors unless <paramref name="reportProblems"/> is false, and the lock is returned.
     /// </summary>
-    protected FlakeLock? OpenLock(string path)
+    protected FlakeLock? OpenLock(string path, bool reportProblems = true)
     {
         var lockPath = FlakeLock.PathFor(path);
-        if (!File.Exists(lockPath))
-        {
-            var error = new ItemNotFoundException($"{lockPath} does not exist; run 'nix flake lock' (or Update-FlakeInput) in the flake's directory to create it");
-            WriteError(new ErrorRecord(error, "LockNotFound", ErrorCategory.ObjectNotFound, lockPath));
-            return null;
-        }
+        FlakeLock lockFile;
         try
         {
-            return FlakeLock.Parse(TextFile.Read(lockPath), lockPath);
+            lockFile = FlakeLock.Load(lockPath);
         }
         catch (FlakeLockException e)
         {
-            WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, lockPath));
+            WriteLockError(e, lockPath);
+            return null;
         }
-        catch (FileAccessException e)
+        if (reportProblems) WriteLockProblems(lockFile);
+        return lockFile;
+    }
+
+    /// <summary>Writes the error record for a lock that cannot be read.</summary>
+    protected void WriteLockError(FlakeLockException e, string lockPath)
+    {
+        var (id, category) = e.Error switch
         {
-            WriteReadError(e, "Lock", lockPath);
+            FlakeLockError.NotFound => ("LockNotFound", ErrorCategory.ObjectNotFound),
+            FlakeLockError.Unreadable when e.InnerException is UnauthorizedAccessException => ("LockAccessDenied", ErrorCategory.PermissionDenied),
+            FlakeLockError.Unreadable => ("LockUnreadable", ErrorCategory.ReadError),
+            FlakeLockError.Encrypted => ("LockEncrypted", ErrorCategory.InvalidData),
+            FlakeLockError.NotUtf8 => ("LockNotUtf8", ErrorCategory.InvalidData),
+            FlakeLockError.UnsupportedVersion => ("LockVersionUnsupported", ErrorCategory.InvalidData),
+            _ => ("LockParseError", ErrorCategory.InvalidData),
+        };
+        WriteError(new ErrorRecord(e, id, category, lockPath));
+    }
+
+    /// <summary>Writes a non-terminating error for each damage a readable lock has (a key written twice, ...).</summary>
+    protected void WriteLockProblems(FlakeLock lockFile)
+    {
+        foreach (var problem in lockFile.Problems)
+        {
+            var id = problem.Kind switch
+            {
+                LockProblemKind.DuplicateKey => "LockDuplicateKey",
+                LockProblemKind.FollowsCycle => "LockFollowsCycle",
+                _ => "LockInvalidField",
+            };
+            WriteError(new ErrorRecord(new InvalidDataException(problem.Message), id, ErrorCategory.InvalidData, lockFile.Path));
         }
-        return null;
     }
 
     /// <summary>The flake directory a lock belongs to.</summary>
-    protected static string LockDirectory(FlakeLock lockFile) => System.IO.Path.GetDirectoryName(lockFile.Path!)!;
+    protected static string LockDirectory(FlakeLock lockFile) => lockFile.Directory!;
 
     /// <summary>Writes an error when flake.nix has errors; returns whether it is usable.</summary>
     protected bool CheckParsed(FlakeSource source)

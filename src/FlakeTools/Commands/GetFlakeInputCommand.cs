@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using FlakeTools.Completion;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 
@@ -21,11 +22,16 @@ public sealed class OptimizeFlakeInputCommand : FlakeCmdlet
             if (source is null || !CheckParsed(source)) continue;
             if (source.Lock is null)
             {
-                var error = new ItemNotFoundException(source.LockError ?? $"{source.LockPath} does not exist; run 'nix flake lock' first: the duplicates are found in the lock");
-                WriteError(new ErrorRecord(error, source.LockError is null ? "LockNotFound" : "LockParseError", ErrorCategory.ObjectNotFound, source.LockPath));
+                if (source.LockError is not null)
+                {
+                    _ = OpenLock(source.LockPath); // the error record for what is wrong with it
+                    continue;
+                }
+                var error = new ItemNotFoundException($"{source.LockPath} does not exist; run 'nix flake lock' first: the duplicates are found in the lock");
+                WriteError(new ErrorRecord(error, "LockNotFound", ErrorCategory.ObjectNotFound, source.LockPath));
                 continue;
             }
-            var suggestions = FollowsOptimizer.Suggest(source.Lock, source.Flake, source.Directory);
+            var suggestions = FollowsOptimization.Suggest(source.Lock, source.Flake, source.Directory);
             if (suggestions.Count == 0)
             {
                 WriteVerbose($"{source.LockPath}: no duplicated input that one of your inputs could replace");
@@ -34,7 +40,7 @@ public sealed class OptimizeFlakeInputCommand : FlakeCmdlet
             FlakeEditResult result;
             try
             {
-                result = FollowsOptimizer.Apply(source.Flake, suggestions);
+                result = FollowsOptimization.Apply(source.Flake, suggestions);
             }
             catch (FlakeEditException e)
             {

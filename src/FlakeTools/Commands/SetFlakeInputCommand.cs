@@ -5,6 +5,7 @@ using System.Management.Automation;
 using FlakeTools.Completion;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.References;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

@@ -11,6 +11,7 @@ using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.Nix;
 using FlakeTools.Core.References;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
 

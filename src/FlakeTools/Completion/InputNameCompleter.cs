@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Project;
 
 namespace FlakeTools.Completion;
 

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Linq;
+using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.References;
 
-namespace FlakeTools.Core.Flakes;
+namespace FlakeTools.Core.Project;
 
 /// <summary>
 /// An input of a flake as it goes down the pipeline: what flake.nix declares, what flake.lock pins,
@@ -21,7 +22,7 @@ public sealed class FlakeInput
         var follows = new OrderedDictionary();
         foreach (var child in declaration.Descendants().Where(d => d.Follows is not null))
         {
-            follows[child.InputPath[(declaration.Name.Length + 1)..]] = child.Follows;
+            follows[child.InputPath.Skip(1).ToString()] = child.Follows;
         }
         InputFollows = follows;
     }
@@ -81,7 +82,8 @@ public sealed class FlakeInput
     public LockedInfo? Locked { get; }
 
     /// <summary>The declaration in flake.nix, with its overrides.</summary>
-    public InputDeclaration Declaration { get; }
+    /// <remarks>Internal: the pipeline shows what a user can read (the properties above), not the syntax behind them.</remarks>
+    internal InputDeclaration Declaration { get; }
 
     /// <summary>Why the reference could not be read, if it could not.</summary>
     public string? ReferenceError => Declaration.ReferenceError;

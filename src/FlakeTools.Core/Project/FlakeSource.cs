@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using FlakeTools.Core.IO;
+using FlakeTools.Core.Flakes;
 using FlakeTools.Core.Locks;
 
-namespace FlakeTools.Core.Flakes;
+namespace FlakeTools.Core.Project;
 
 /// <summary>A flake directory: its flake.nix and, if present, its flake.lock.</summary>
 public sealed class FlakeSource
@@ -35,7 +36,7 @@ public sealed class FlakeSource
     public string? LockError { get; }
 
     /// <summary>The lock file's path (whether or not it exists).</summary>
-    public string LockPath => Path.Combine(Directory, "flake.lock");
+    public string LockPath => FlakeLock.PathFor(FlakePath);
 
     /// <summary>
     /// Opens a flake from a directory or its flake.nix. Throws <see cref="FileAccessException"/>
@@ -51,6 +52,13 @@ public sealed class FlakeSource
             flakePath = Path.Combine(full, "flake.nix");
             if (!File.Exists(flakePath)) throw new FileAccessException(flakePath, $"{full} has no flake.nix; give the flake's directory or its flake.nix");
         }
+        else if (File.Exists(full) && Path.GetFileName(full) == "flake.lock")
+        {
+            // The lock names its flake: the flake.nix beside it (not the lock read as Nix).
+            directory = Path.GetDirectoryName(full)!;
+            flakePath = Path.Combine(directory, "flake.nix");
+            if (!File.Exists(flakePath)) throw new FileAccessException(flakePath, $"{directory} has no flake.nix beside {full}; give the flake's directory or its flake.nix");
+        }
         else if (File.Exists(full))
         {
             flakePath = full;
@@ -63,12 +71,12 @@ public sealed class FlakeSource
         var flake = FlakeFile.Parse(TextFile.Read(flakePath), flakePath);
         FlakeLock? lockFile = null;
         string? lockError = null;
-        var lockPath = Path.Combine(directory, "flake.lock");
+        var lockPath = FlakeLock.PathFor(flakePath);
         if (File.Exists(lockPath))
         {
             try
             {
-                lockFile = FlakeLock.Parse(TextFile.Read(lockPath), lockPath);
+                lockFile = FlakeLock.Load(lockPath);
             }
             catch (FlakeLockException e)
             {
