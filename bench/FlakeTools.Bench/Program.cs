@@ -13,6 +13,8 @@ namespace FlakeTools.Bench;
 ///   parse [--once] &lt;folder | @list.txt&gt;...  parse and round-trip every .nix; files, bytes, MB/s, peak memory
 ///   compare-nix &lt;folder | @list.txt&gt;...    whole-process time of `parse` against nix-instantiate --parse over the same files
 ///   lock &lt;nodes&gt;                          read and resolve a generated flake.lock of that many nodes
+///   configs [--show] &lt;flake&gt;...           read every configuration and module graph; counts and times
+///   synthetic-configs [modules]            the same over a generated flake of that many modules (300 by default)
 /// </summary>
 public static class Program
 {
@@ -24,6 +26,8 @@ public static class Program
         {
             "parse" => Parse(Files(rest.Where(a => a != "--once")), warm: !rest.Contains("--once")),
             "compare-nix" => CompareNix(rest),
+            "configs" => ConfigurationBench.Run(rest),
+            "synthetic-configs" => ConfigurationBench.Synthetic(rest),
             "lock" => LockBench.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000),
             _ => Usage(),
         };
@@ -31,7 +35,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes]");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes] | configs [--show] <flake>... | synthetic-configs [modules]");
         return 2;
     }
 
