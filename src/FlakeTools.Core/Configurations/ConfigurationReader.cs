@@ -72,7 +72,7 @@ public sealed class ConfigurationReader
             {
                 failure = e;
             }
-        }, 256 * 1024 * 1024);
+        }, 16 * 1024 * 1024);
         thread.Start();
         thread.Join();
         if (failure is not null) throw new InvalidOperationException($"reading the configurations of {_source.FlakePath} failed: {failure.Message}", failure);
@@ -117,6 +117,9 @@ public sealed class ConfigurationReader
             var value = _evaluator.SelectOrNull(outputs, output, null);
             if (value is null) continue;
             value = Unwrap(value);
+            // A flake whose outputs are partly unknown (flake-parts modules from inputs) may or may not
+            // define this kind: say so once, below, rather than for each kind.
+            if (value is UnknownValue && outputs is AttrSetValue { IsComplete: false } && outputs.Source is not null && ((AttrSetValue)outputs).Get(output) is null) continue;
             if (value is AttrSetValue set)
             {
                 foreach (var (name, thunk) in set.Attributes)
@@ -134,6 +137,10 @@ public sealed class ConfigurationReader
             {
                 configurations.Add(Placeholder(output, kind, value.Source, $"the names of {output} are unknown: {Evaluator.Why(value)}"));
             }
+        }
+        if (configurations.Count == 0 && outputs is AttrSetValue { IsComplete: false } partial && (nameFilter is null || nameFilter("*")))
+        {
+            configurations.Add(Placeholder("", ConfigurationKind.Unknown, partial.Source, "configurations may exist that the reader cannot see: " + (partial.Incomplete ?? string.Join("; ", partial.Rest.Select(Evaluator.Why)))));
         }
         return configurations;
     }
@@ -290,6 +297,7 @@ public sealed class ConfigurationReader
         if (configuration.Pkgs?.Kind == PackageSetKind.BuilderDefault && evaluation.PkgsOption is { } pkgsOption) configuration.Pkgs = pkgsOption;
         configuration.System ??= evaluation.HostPlatform;
         configuration.Modules = all.ToArray();
+        unresolved.AddRange(all.Where(m => m.Unresolved is not null).Select(m => $"module {m.Name}{(m.User is null ? "" : " (user " + m.User + ")")}: {m.Unresolved}"));
         configuration.Unresolved = unresolved.Distinct().ToArray();
         return configuration;
     }
@@ -469,10 +477,14 @@ public sealed class ConfigurationReader
                     HomeManager ??= new HomeManagerCollector(_reader);
                     HomeManager.Module = external.DisplayName;
                 }
-                if (external.RootKind == ExternalRootKind.Argument)
+                if (external.RootKind == ExternalRootKind.Generated)
+                {
+                    module.Kind = ModuleKind.Generated;
+                }
+                else if (external.RootKind == ExternalRootKind.Argument && external.Root != "modulesPath")
                 {
                     module.Kind = ModuleKind.Unresolved;
-                    module.Problem = $"`{external.DisplayName}` is known only when Nix evaluates the configuration";
+                    module.Unresolved = $"`{external.DisplayName}` is known only when Nix evaluates the configuration";
                 }
                 Modules.Add(module);
                 return;
@@ -484,7 +496,7 @@ public sealed class ConfigurationReader
                 module.Path = location?.Path;
                 module.Line = location?.Line ?? 0;
                 module.Name = module.Path is null ? "unresolved" : $"unresolved ({_reader.DisplayPath(module.Path)}:{module.Line})";
-                module.Problem = Evaluator.Why(value);
+                module.Unresolved = Evaluator.Why(value);
                 Modules.Add(module);
                 return;
             }
@@ -517,7 +529,7 @@ public sealed class ConfigurationReader
             _pending.Add((module, pattern));
             if (value is not AttrSetValue body)
             {
-                module.Problem ??= "the module's body is not a set the reader can see: " + Evaluator.Why(value);
+                module.Unresolved ??= "the module's body is not a set the reader can see: " + Evaluator.Why(value);
                 return;
             }
             module.Value = body;
@@ -532,7 +544,7 @@ public sealed class ConfigurationReader
                 }
                 else
                 {
-                    module.Problem ??= "its imports are unknown: " + Evaluator.Why(list);
+                    module.Unresolved ??= "its imports are unknown: " + Evaluator.Why(list);
                 }
             }
             NixValue config = body;

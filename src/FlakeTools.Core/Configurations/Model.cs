@@ -60,7 +60,9 @@ public enum ModuleKind
     Inline,
     /// <summary>A module from an input (<c>home-manager.nixosModules.home-manager</c>), shown by name.</summary>
     Input,
-    /// <summary>A module the reader could not resolve (see <see cref="FlakeModule.Problem"/>).</summary>
+    /// <summary>A module made by a <c>lib</c> function (<c>lib.mkRenamedOptionModule</c>), shown by name.</summary>
+    Generated,
+    /// <summary>A module the reader could not resolve (see <see cref="FlakeModule.Unresolved"/>) or could not read (see <see cref="FlakeModule.Problem"/>).</summary>
     Unresolved,
 }
 
@@ -246,8 +248,11 @@ public sealed class FlakeModule
     /// <summary>The condition the module is imported under (<c>lib.optionals isLinux [ ... ]</c>), or null.</summary>
     public string? Condition { get; internal set; }
 
-    /// <summary>A problem with the module: missing file, syntax error, import cycle, unresolved value; null when none.</summary>
+    /// <summary>A problem Nix would report too: the file does not exist, does not parse, or its imports loop; null when none.</summary>
     public string? Problem { get; internal set; }
+
+    /// <summary>What the reader could not read statically here (the module's value, its imports), with the reason; null when all was read.</summary>
+    public string? Unresolved { get; internal set; }
 
     /// <summary>The names this module sets in <c>_module.args</c>.</summary>
     public string[] SetsModuleArgs { get; internal set; } = Array.Empty<string>();

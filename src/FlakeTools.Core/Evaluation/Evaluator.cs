@@ -237,6 +237,11 @@ public sealed class Evaluator
             var inner = part.Interpolation!.ChildNodes().FirstOrDefault();
             if (inner is null) return new UnknownValue("an empty interpolation", node);
             var value = Evaluate(inner, scope);
+            if (value is ExternalValue external && builder.Length == 0 && external.Suffix is null && !decoded.Parts.Skip(1).Any(p => p.Text is null))
+            {
+                // "${nixpkgs}/nixos/modules", "${modulesPath}/profiles/minimal.nix": a file inside an input.
+                return external.Append(string.Concat(decoded.Parts.Skip(1).Select(p => p.Text)), node);
+            }
             if (CoerceToString(value) is not { } text) return new UnknownValue($"the string uses `${{{Short(inner)}}}`, which is unknown ({Why(value)})", node);
             builder.Append(text);
         }
@@ -445,12 +450,16 @@ public sealed class Evaluator
         {
             case AttrSetValue set:
                 if (set.Get(name) is { } thunk) return Force(thunk);
+                NixValue? best = null;
+                var bestScore = -1;
                 foreach (var rest in set.Rest)
                 {
                     var candidate = SelectOrNull(rest, name, site);
                     if (candidate is null) continue;
-                    if (candidate is not UnknownValue || ReferenceEquals(rest, set.Rest[^1])) return candidate;
+                    var score = Plausibility(candidate, name);
+                    if (score > bestScore) { best = candidate; bestScore = score; }
                 }
+                if (best is not null) return best;
                 if (set.Incomplete is not null) return new UnknownValue($"attribute `{name}` may exist: {set.Incomplete}", site);
                 return set.Rest.Count > 0 ? new UnknownValue($"attribute `{name}` may come from a set merged with `//` that is unknown", site) : null;
             case ExternalValue external:
@@ -473,6 +482,20 @@ public sealed class Evaluator
             default:
                 return new UnknownValue($"cannot select `{name}` from a {target.TypeName}", site);
         }
+    }
+
+    // Of several sets merged with `//` whose attributes are unknown (`nixpkgs.lib // home-manager.lib`),
+    // the one a name most plausibly comes from: a builder from the input it belongs to, then a known lib function.
+    private static int Plausibility(NixValue candidate, string name)
+    {
+        if (candidate is ExternalValue external)
+        {
+            var hint = name switch { "nixosSystem" => "nixpkgs", "homeManagerConfiguration" => "home-manager", "darwinSystem" => "darwin", _ => null };
+            if (hint is not null && external.Root.Contains(hint, StringComparison.OrdinalIgnoreCase)) return 3;
+            return 1;
+        }
+        if (candidate is PrimOpValue) return 2;
+        return candidate is UnknownValue ? 0 : 2;
     }
 
     private NixValue SelectOrMissing(NixValue target, string name, SyntaxNode? site) =>
@@ -579,12 +602,27 @@ public sealed class Evaluator
         {
             return new BuilderCallValue(kind, external, argument, site);
         }
+        if (lib is { Count: 1 } && lib[0].StartsWith("mk", StringComparison.Ordinal) && (lib[0].EndsWith("OptionModule", StringComparison.Ordinal) || lib[0].EndsWith("OptionModuleWith", StringComparison.Ordinal)))
+        {
+            // mkRenamedOptionModule and friends make a module that aliases options: not a file of the flake.
+            return new PrimOpValue(new PrimOp("lib." + lib[0], lib[0] is "mkChangedOptionModule" or "mkMergedOptionModule" ? 3 : lib[0].EndsWith("With", StringComparison.Ordinal) ? 1 : 2,
+                (e, a, s) => new ExternalValue("lib." + lib[0], Array.Empty<string>(), s, ExternalRootKind.Generated)), new[] { argument }, site);
+        }
         if (lib is { Count: 1 } && lib[0] == "extend")
         {
             return new ExternalValue(external.Root, external.AttrPath.Take(external.AttrPath.Count - 1).ToList(), site, external.RootKind);
         }
         if (lib is { Count: 1 } && lib[0] == "mkFlake")
         {
+            // flake-parts: mkFlake { inherit inputs; } module. Others (adios-flake and the like) take
+            // one set that holds the outputs under `flake`.
+            if (Force(argument) is AttrSetValue single && (single.Get("flake") is not null || single.Get("systems") is not null || single.Get("modules") is not null))
+            {
+                var outputs = SelectOrNull(single, "flake", site) ?? AttrSetValue.Empty;
+                return outputs is AttrSetValue set
+                    ? new AttrSetValue(set.Attributes, site, set.Rest, $"`{external.DisplayName}` may add outputs the reader cannot see")
+                    : outputs;
+            }
             return new PrimOpValue(PrimOps.FlakePartsModules, new[] { argument }, site);
         }
         return new UnknownValue($"the result of calling `{external.DisplayName}`, known only when Nix evaluates it", site);
@@ -725,6 +763,10 @@ public sealed class Evaluator
     private NixValue Add(NixValue left, NixValue right, SyntaxNode node)
     {
         if (left is NumberValue a && right is NumberValue b) return new NumberValue(a.Value + b.Value, a.IsInteger && b.IsInteger, node);
+        if (left is ExternalValue external && (right is StringValue or PathValue) && CoerceToString(right) is { } appended)
+        {
+            return external.Append(appended, node);
+        }
         if (left is PathValue path)
         {
             var suffix = CoerceToString(right);

@@ -22,7 +22,8 @@ internal static class FlakeParts
             ["self"] = Thunk.Of(self),
             ["lib"] = Thunk.Of(new ExternalValue("lib", Array.Empty<string>(), site, ExternalRootKind.Argument)),
         };
-        foreach (var name in new[] { "config", "options", "withSystem", "getSystem", "moduleWithSystem", "flake-parts-lib", "specialArgs" })
+        arguments["withSystem"] = Thunk.Of(new PrimOpValue(WithSystem, Array.Empty<Thunk>(), site));
+        foreach (var name in new[] { "config", "options", "getSystem", "moduleWithSystem", "flake-parts-lib", "specialArgs" })
         {
             arguments[name] = Thunk.Of(new ExternalValue(name, Array.Empty<string>(), site, ExternalRootKind.Argument));
         }
@@ -70,6 +71,14 @@ internal static class FlakeParts
         }
         return result;
     }
+
+    // withSystem system f: f applied to the perSystem arguments of that system, which only Nix knows.
+    private static readonly PrimOp WithSystem = new("withSystem", 2, (e, a, s) =>
+    {
+        var perSystem = new SortedDictionary<string, Thunk>(StringComparer.Ordinal) { ["system"] = a[0] };
+        var set = new AttrSetValue(perSystem, s, new NixValue[] { new ExternalValue("perSystem", Array.Empty<string>(), s, ExternalRootKind.Argument) });
+        return e.Apply(e.Force(a[1]), Thunk.Of(set), s);
+    });
 
     private static NixValue Unwrap(Evaluator e, NixValue value) => value switch
     {

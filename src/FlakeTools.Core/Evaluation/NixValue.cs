@@ -57,12 +57,19 @@ public sealed class UnknownValue : NixValue
 public sealed class ExternalValue : NixValue
 {
     /// <summary>Creates an external value.</summary>
-    public ExternalValue(string root, IReadOnlyList<string> path, SyntaxNode? source, ExternalRootKind rootKind = ExternalRootKind.Input) : base(source)
+    public ExternalValue(string root, IReadOnlyList<string> path, SyntaxNode? source, ExternalRootKind rootKind = ExternalRootKind.Input, string? suffix = null) : base(source)
     {
         Root = root;
         AttrPath = path;
         RootKind = rootKind;
+        Suffix = suffix;
     }
+
+    /// <summary>Text appended to the value as a path or string (<c>modulesPath + "/profiles/minimal.nix"</c>), or null.</summary>
+    public string? Suffix { get; }
+
+    /// <summary>The value with more text appended (a file inside an input's source tree).</summary>
+    public ExternalValue Append(string text, SyntaxNode? source) => new(Root, AttrPath, source, RootKind, Suffix + text);
 
     /// <summary>The input's name (or the name of the argument the value came from).</summary>
     public string Root { get; }
@@ -74,10 +81,10 @@ public sealed class ExternalValue : NixValue
     public IReadOnlyList<string> AttrPath { get; }
 
     /// <summary>The value as Nix source: <c>nixpkgs.lib.nixosSystem</c>.</summary>
-    public string DisplayName => AttrPath.Count == 0 ? Root : Root + "." + NixString.AttrPath(AttrPath);
+    public string DisplayName => (AttrPath.Count == 0 ? Root : Root + "." + NixString.AttrPath(AttrPath)) + (Suffix is null ? "" : " + " + NixString.Quote(Suffix));
 
     /// <summary>The external value one attribute further down.</summary>
-    public ExternalValue Select(string name, SyntaxNode? source) => new(Root, AttrPath.Append(name).ToList(), source, RootKind);
+    public ExternalValue Select(string name, SyntaxNode? source) => new(Root, AttrPath.Append(name).ToList(), source, RootKind, Suffix);
 
     /// <inheritdoc />
     public override string TypeName => "unknown";
@@ -96,6 +103,8 @@ public enum ExternalRootKind
     Input,
     /// <summary>An argument whose value only Nix's evaluation knows (a module's <c>pkgs</c>, <c>config</c>).</summary>
     Argument,
+    /// <summary>A value made by a <c>lib</c> function the reader does not follow (<c>lib.mkRenamedOptionModule</c>).</summary>
+    Generated,
 }
 
 /// <summary>An attribute set. Attributes are thunks, forced on demand, kept in Nix's (sorted) order.</summary>

@@ -45,7 +45,7 @@ internal static class PrimOps
 
     private static readonly HashSet<string> LibNamespaces = new(StringComparer.Ordinal)
     {
-        "attrsets", "lists", "strings", "trivial", "modules", "filesystem", "fixedPoints", "debug",
+        "attrsets", "lists", "strings", "trivial", "modules", "filesystem", "fixedPoints", "debug", "path",
     };
 
     public static readonly PrimOp FlakePartsModules = new("flake-parts.lib.mkFlake", 2, (e, a, s) => FlakeParts.Evaluate(e, a[0], a[1], s));
@@ -177,6 +177,21 @@ internal static class PrimOps
             NixValue result = AttrSetValue.Empty;
             foreach (var (name, value) in set.Attributes)
                 result = e.Update(result, e.Apply(e.Apply(e.Force(a[0]), Thunk.Of(new StringValue(name, s)), s), value, s), s);
+            return result;
+        }));
+        Lib("zipAttrsWith", 2, (e, a, s) => WithList(e, a[1], s, list => ZipAttrsWith(e, a[0], list, s)));
+        Lib("zipAttrs", 1, (e, a, s) => WithList(e, a[0], s, list => ZipAttrsWith(e, null, list, s)));
+        Lib("append", 2, (e, a, s) => e.Force(a[0]) is PathValue basePath
+            ? WithString(e, a[1], s, sub => new PathValue(Evaluator.NormalizePath(basePath.Path + "/" + sub), s))
+            : new UnknownValue("lib.path.append to an unknown path", s));
+        Lib("fix", 1, (e, a, s) => Fix(e, self => e.Apply(e.Force(a[0]), self, s), s));
+        Lib("makeExtensible", 1, (e, a, s) => MakeExtensible(e, e.Force(a[0]), s));
+        Lib("extends", 3, Extends);
+        Lib("composeExtensions", 4, ComposeExtensions);
+        Lib("composeManyExtensions", 1, (e, a, s) => WithList(e, a[0], s, list =>
+        {
+            NixValue result = new PrimOpValue(EmptyExtension, Array.Empty<Thunk>(), s);
+            for (var i = list.Count - 1; i >= 0; i--) result = new PrimOpValue(LibOps["composeExtensions"], new[] { list[i], Thunk.Of(result) }, s);
             return result;
         }));
         Lib("nameValuePair", 2, (e, a, s) => Set(new[] { ("name", a[0]), ("value", a[1]) }, s));
@@ -458,7 +473,12 @@ internal static class PrimOps
         foreach (var item in list.Items)
         {
             var inner = e.Force(item);
-            if (inner is ListValue) items.AddRange(((ListValue)Flatten(e, inner, site)).Items);
+            if (inner is ListValue)
+            {
+                var flat = Flatten(e, inner, site);
+                if (flat is not ListValue flatList) return flat;
+                items.AddRange(flatList.Items);
+            }
             else if (!inner.IsKnown && inner is UnknownValue) return Unknown("flatten over an unknown element", inner, site);
             else items.Add(item);
         }
@@ -503,6 +523,59 @@ internal static class PrimOps
         new AttrSetValue(new SortedDictionary<string, Thunk>(set.Attributes.ToDictionary(
             p => p.Key,
             p => Lazy(e, () => e.Apply(e.Apply(e.Force(a[0]), Thunk.Of(new StringValue(p.Key, site)), site), p.Value, site), site)), StringComparer.Ordinal), site, null, set.IsComplete ? null : "mapAttrs over a set that is not fully known"));
+
+    private static readonly PrimOp EmptyExtension = new("lib.composeManyExtensions []", 2, (e, a, s) => AttrSetValue.Empty);
+
+    private static readonly PrimOp ExtendOp = new("extend", 2, (e, a, s) =>
+        MakeExtensible(e, new PrimOpValue(LibOps["extends"], new[] { a[1], a[0] }, s), s));
+
+    private static NixValue Fix(Evaluator e, Func<Thunk, NixValue> body, SyntaxNode? site)
+    {
+        Thunk? self = null;
+        self = Thunk.Deferred(() => body(self!), site);
+        return e.Force(self);
+    }
+
+    // lib.makeExtensible f: the fixed point of f, with `extend` to add overlays.
+    private static NixValue MakeExtensible(Evaluator e, NixValue function, SyntaxNode? site) => Fix(e, self =>
+    {
+        var value = e.Apply(function, self, site);
+        var extend = Set(new[] { ("extend", Thunk.Of(new PrimOpValue(ExtendOp, new[] { Thunk.Of(function) }, site))) }, site);
+        return e.Update(value, extend, site);
+    }, site);
+
+    // lib.extends g f self = let super = f self; in super // g self super
+    private static NixValue Extends(Evaluator e, IReadOnlyList<Thunk> a, SyntaxNode? site)
+    {
+        var super = Thunk.Of(e.Apply(e.Force(a[1]), a[2], site));
+        return e.Update(e.Force(super), e.Apply(e.Apply(e.Force(a[0]), a[2], site), super, site), site);
+    }
+
+    // lib.composeExtensions f g final prev
+    private static NixValue ComposeExtensions(Evaluator e, IReadOnlyList<Thunk> a, SyntaxNode? site)
+    {
+        var first = e.Apply(e.Apply(e.Force(a[0]), a[2], site), a[3], site);
+        var previous = Thunk.Of(e.Update(e.Force(a[3]), first, site));
+        return e.Update(first, e.Apply(e.Apply(e.Force(a[1]), a[2], site), previous, site), site);
+    }
+
+    private static NixValue ZipAttrsWith(Evaluator e, Thunk? function, IReadOnlyList<Thunk> list, SyntaxNode? site)
+    {
+        var values = new SortedDictionary<string, List<Thunk>>(StringComparer.Ordinal);
+        foreach (var item in list)
+        {
+            var value = Unwrap(e, e.Force(item));
+            if (value is not AttrSetValue set || !set.IsComplete) return Unknown("zipAttrsWith over a set that is not fully known", value, site);
+            foreach (var (name, thunk) in set.Attributes)
+            {
+                if (!values.TryGetValue(name, out var bucket)) values[name] = bucket = new List<Thunk>();
+                bucket.Add(thunk);
+            }
+        }
+        return Set(values.Select(p => (p.Key, function is null
+            ? Thunk.Of(List(p.Value, site))
+            : Lazy(e, () => e.Apply(e.Apply(e.Force(function), Thunk.Of(new StringValue(p.Key, site)), site), Thunk.Of(List(p.Value, site)), site), site))), site);
+    }
 
     private static NixValue ReadDir(Evaluator e, IReadOnlyList<Thunk> a, SyntaxNode? site)
     {
