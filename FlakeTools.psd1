@@ -20,6 +20,8 @@
         'Get-FlakeLockEntry'
         'Compare-FlakeLock'
         'Test-FlakeLock'
+        'Get-FlakeConfiguration'
+        'Get-FlakeModule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
