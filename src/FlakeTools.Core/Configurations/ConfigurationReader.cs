@@ -428,7 +428,7 @@ public sealed class ConfigurationReader
                 var importLine = E.Files.Locate(value.Source ?? site);
                 if (_stack.Contains(key))
                 {
-                    var cycle = $"imports {_reader.DisplayPath(file.Path)}, which imports this module again (an import cycle)";
+                    var cycle = $"imports {_reader.DisplayPath(file.Path)}, which imports this module again (an import cycle: Nix fails with infinite recursion)";
                     if (parent is not null) parent.Problem = parent.Problem is null ? cycle : parent.Problem + "; " + cycle;
                     return;
                 }
