@@ -467,6 +467,8 @@ public sealed class Evaluator
             case FlakeSelfValue self:
                 if (name == "outPath") return new PathValue(self.Directory, site);
                 if (name == "inputs") return Force(self.Inputs);
+                if (name == "outputs") return Force(self.Outputs);
+                if (name == "_type") return new StringValue("flake", site);
                 if (name is "sourceInfo" or "lastModified" or "rev" or "narHash" or "shortRev" or "dirtyRev") return new UnknownValue($"`self.{name}` is known only when Nix fetches the flake", site);
                 return SelectOrNull(Force(self.Outputs), name, site);
             case ConditionalValue conditional:
@@ -598,6 +600,8 @@ public sealed class Evaluator
     private NixValue ApplyExternal(ExternalValue external, Thunk argument, SyntaxNode? site)
     {
         var lib = LibPath(external);
+        // lib.modules.mkRenamedOptionModule is lib.mkRenamedOptionModule.
+        if (lib is { Count: 2 } && PrimOps.IsLibNamespace(lib[0])) lib = new[] { lib[1] };
         if (lib is { Count: 1 } && BuilderOf(lib[0]) is { } kind)
         {
             return new BuilderCallValue(kind, external, argument, site);

@@ -40,6 +40,8 @@ internal static class PrimOps
 
     public static bool IsGlobal(string name) => GlobalNames.Contains(name);
 
+    public static bool IsLibNamespace(string name) => LibNamespaces.Contains(name);
+
     private static readonly Dictionary<string, PrimOp> BuiltinOps = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, PrimOp> LibOps = new(StringComparer.Ordinal);
 
