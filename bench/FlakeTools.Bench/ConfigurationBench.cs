@@ -45,12 +45,15 @@ internal static class ConfigurationBench
 
     private static void Measure(string flake, bool show)
     {
+        // The machine may be shared: report the process's CPU time as well as the wall-clock time.
+        using var process = Process.GetCurrentProcess();
+        var coldCpuBefore = process.TotalProcessorTime;
         var cold = Stopwatch.StartNew();
         var reader = ConfigurationReader.Open(flake);
         var configurations = reader.ReadConfigurations();
         cold.Stop();
-        // The machine may be shared: report the process's CPU time as well as the wall-clock time.
-        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var coldCpu = process.TotalProcessorTime - coldCpuBefore;
         var cpuBefore = process.TotalProcessorTime;
         var warm = Stopwatch.StartNew();
         var again = ConfigurationReader.Open(flake).ReadConfigurations();
@@ -60,7 +63,7 @@ internal static class ConfigurationBench
         var modules = configurations.Sum(c => c.Modules.Length);
         var unique = configurations.SelectMany(c => c.Modules).Select(m => m.Path ?? m.Name).Distinct().Count();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{flake}: {configurations.Count} configurations, {modules} modules ({unique} distinct), {reader.Evaluator.Files.ParsedCount} files parsed, {reader.Evaluator.TotalSteps} steps, cold {cold.Elapsed.TotalMilliseconds:F0} ms, warm {warm.Elapsed.TotalMilliseconds:F0} ms (CPU {warmCpu.TotalMilliseconds:F0} ms)"));
+            $"{flake}: {configurations.Count} configurations, {modules} modules ({unique} distinct), {reader.Evaluator.Files.ParsedCount} files parsed, {reader.Evaluator.TotalSteps} steps, cold {cold.Elapsed.TotalMilliseconds:F0} ms (CPU {coldCpu.TotalMilliseconds:F0} ms), warm {warm.Elapsed.TotalMilliseconds:F0} ms (CPU {warmCpu.TotalMilliseconds:F0} ms)"));
         foreach (var configuration in configurations)
         {
             Console.WriteLine($"  {configuration.Output}.{configuration.Name} [{configuration.Kind}] system={configuration.System ?? "?"} specialArgs=[{string.Join(",", configuration.SpecialArgs)}] pkgs={configuration.Pkgs} modules={configuration.Modules.Length}{(configuration.HomeManager is { } h ? $" hm=[{h.Users.Length} users, extra={string.Join(",", h.ExtraSpecialArgs)}, global={h.UseGlobalPkgs}]" : "")}");
