@@ -49,6 +49,11 @@ internal static class FlakeParts
             }
             if (value is LambdaValue or PrimOpValue) value = e.Apply(value, argumentSet, site);
             while (value is PriorityValue priority) value = e.Force(priority.Value);
+            if (value is ExternalValue known && NixosUnifiedAutoWire(e, known, self, inputs, site) is { } wired)
+            {
+                definitions.Add(wired);
+                continue;
+            }
             if (value is not AttrSetValue body)
             {
                 unresolved.Add(value is ExternalValue external ? external.DisplayName : Evaluator.Why(value));
@@ -70,6 +75,61 @@ internal static class FlakeParts
                 "flake-parts modules the reader cannot see into may define more outputs: " + string.Join(", ", unresolved.Distinct()));
         }
         return result;
+    }
+
+    // nixos-unified's autoWire flake module (facts from its source, nix/modules/flake-parts/autowire.nix
+    // and lib.nix): every configurations/nixos/<name>.nix (or <name>/default.nix) becomes
+    // nixosConfigurations.<name> = nixpkgs.lib.nixosSystem { specialArgs.flake = { self, inputs, config };
+    // modules = [ <its configurations module> <common> <file> <home-manager with useGlobalPkgs> ]; },
+    // and configurations/darwin/<name> the same with nix-darwin.
+    private static NixValue? NixosUnifiedAutoWire(Evaluator e, ExternalValue module, NixValue self, NixValue inputs, SyntaxNode? site)
+    {
+        if (!module.Root.Contains("nixos-unified", StringComparison.Ordinal) || module.AttrPath.Count != 2 || module.AttrPath[0] != "flakeModules" || module.AttrPath[1] != "autoWire") return null;
+        if (e.CoerceToString(self) is not { } directory) return null;
+        var outputs = new SortedDictionary<string, Thunk>(StringComparer.Ordinal);
+        foreach (var (folder, output, builderInput, builder, modulesKey) in new[]
+        {
+            ("nixos", "nixosConfigurations", "nixpkgs", "nixosSystem", "nixosModules"),
+            ("darwin", "darwinConfigurations", "nix-darwin", "darwinSystem", "darwinModules"),
+        })
+        {
+            var root = System.IO.Path.Combine(directory, "configurations", folder);
+            if (!System.IO.Directory.Exists(root)) continue;
+            var configurations = new SortedDictionary<string, Thunk>(StringComparer.Ordinal);
+            foreach (var entry in new System.IO.DirectoryInfo(root).EnumerateFileSystemInfos())
+            {
+                string name;
+                if (entry is System.IO.FileInfo && entry.Name.EndsWith(".nix", StringComparison.Ordinal)) name = entry.Name[..^4];
+                else if (entry is System.IO.DirectoryInfo && System.IO.File.Exists(System.IO.Path.Combine(entry.FullName, "default.nix"))) name = entry.Name;
+                else continue;
+                var file = entry.FullName;
+                var specialArgs = Set(site, ("flake", Thunk.Of(Set(site, ("self", Thunk.Of(self)), ("inputs", Thunk.Of(inputs)),
+                    ("config", Thunk.Of(new ExternalValue("config", Array.Empty<string>(), site, ExternalRootKind.Argument)))))));
+                var homeManager = Set(site, ("home-manager", Thunk.Of(Set(site,
+                    ("useGlobalPkgs", Thunk.Of(new BoolValue(true, site))),
+                    ("useUserPackages", Thunk.Of(new BoolValue(true, site))),
+                    ("extraSpecialArgs", Thunk.Of(specialArgs.Get("flake") is { } flake ? Set(site, ("flake", flake)) : AttrSetValue.Empty))))));
+                var modules = new ListValue(new[]
+                {
+                    Thunk.Of(new ExternalValue(module.Root, new[] { modulesKey, "configurations" }, site)),
+                    Thunk.Of(new PathValue(file, site)),
+                    Thunk.Of(new ExternalValue("home-manager", new[] { modulesKey, "home-manager" }, site)),
+                    Thunk.Of(homeManager),
+                }, site);
+                var arguments = Set(site, ("specialArgs", Thunk.Of(specialArgs)), ("modules", Thunk.Of(modules)));
+                var builderValue = new ExternalValue(builderInput, new[] { "lib", builder }, site);
+                configurations[name] = Thunk.Of(e.Apply(builderValue, Thunk.Of(arguments), site));
+            }
+            outputs[output] = Thunk.Of(new AttrSetValue(configurations, site));
+        }
+        return new AttrSetValue(outputs, site);
+    }
+
+    private static AttrSetValue Set(SyntaxNode? site, params (string Name, Thunk Value)[] attributes)
+    {
+        var dictionary = new SortedDictionary<string, Thunk>(StringComparer.Ordinal);
+        foreach (var (name, value) in attributes) dictionary[name] = value;
+        return new AttrSetValue(dictionary, site);
     }
 
     // withSystem system f: f applied to the perSystem arguments of that system, which only Nix knows.

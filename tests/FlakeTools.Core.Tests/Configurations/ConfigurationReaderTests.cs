@@ -245,6 +245,33 @@ public class ConfigurationReaderTests
     }
 
     [Fact]
+    public void NixosUnifiedAutoWireMakesAConfigurationPerFile()
+    {
+        using var tree = Flake("""
+            inputs@{ flake-parts, nixos-unified, ... }:
+              flake-parts.lib.mkFlake { inherit inputs; } {
+                imports = [ nixos-unified.flakeModules.default nixos-unified.flakeModules.autoWire ];
+              }
+            """,
+            ("configurations/nixos/box/default.nix", "{ flake, pkgs, ... }: { imports = [ ./hardware.nix ]; }"),
+            ("configurations/nixos/box/hardware.nix", "{ modulesPath, ... }: { }"),
+            ("configurations/nixos/small.nix", "{ flake, ... }: { home-manager.users.me = ./me.nix; }"),
+            ("configurations/nixos/me.nix", "{ flake, osConfig, ... }: { }"),
+            ("configurations/darwin/mac.nix", "{ flake, ... }: { }"));
+        var all = Read(tree.Path);
+        Assert.Equal(new[] { "box NixOS", "me NixOS", "small NixOS", "mac Darwin" }, all.Select(c => $"{c.Name} {c.Kind}"));
+        var box = all[0];
+        Assert.Equal(new[] { "flake" }, box.SpecialArgs);
+        Assert.Equal("SpecialArgs", Via(box.Modules.Single(m => m.Name == "configurations/nixos/box/default.nix"), "flake"));
+        Assert.Contains(box.Modules, m => m.Name == "configurations/nixos/box/hardware.nix");
+        Assert.True(box.HomeManager!.UseGlobalPkgs);
+        var me = all[2].Modules.Single(m => m.User == "me");
+        Assert.Equal("ExtraSpecialArgs", Via(me, "flake"));
+        Assert.Equal("ModuleSystem", Via(me, "osConfig"));
+        Assert.Equal("SpecialArgs", Via(all[3].Modules.Single(m => m.Kind == ModuleKind.File), "flake"));
+    }
+
+    [Fact]
     public void AShapeBeyondStaticReadingIsListedWithAReason()
     {
         using var tree = Flake("""
