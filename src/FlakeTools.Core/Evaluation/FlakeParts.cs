@@ -122,6 +122,19 @@ internal static class FlakeParts
             }
             outputs[output] = Thunk.Of(new AttrSetValue(configurations, site));
         }
+        // modules/<class>/<name>.nix become <class>Modules.<name>, as they are (paths).
+        foreach (var (folder, output) in new[] { ("nixos", "nixosModules"), ("darwin", "darwinModules"), ("home", "homeModules") })
+        {
+            var root = System.IO.Path.Combine(directory, "modules", folder);
+            if (!System.IO.Directory.Exists(root)) continue;
+            var modules = new SortedDictionary<string, Thunk>(StringComparer.Ordinal);
+            foreach (var entry in new System.IO.DirectoryInfo(root).EnumerateFileSystemInfos())
+            {
+                if (entry is System.IO.FileInfo && entry.Name.EndsWith(".nix", StringComparison.Ordinal)) modules[entry.Name[..^4]] = Thunk.Of(new PathValue(entry.FullName, site));
+                else if (entry is System.IO.DirectoryInfo && System.IO.File.Exists(System.IO.Path.Combine(entry.FullName, "default.nix"))) modules[entry.Name] = Thunk.Of(new PathValue(entry.FullName, site));
+            }
+            outputs[output] = Thunk.Of(new AttrSetValue(modules, site));
+        }
         return new AttrSetValue(outputs, site);
     }
 

@@ -253,7 +253,8 @@ public class ConfigurationReaderTests
                 imports = [ nixos-unified.flakeModules.default nixos-unified.flakeModules.autoWire ];
               }
             """,
-            ("configurations/nixos/box/default.nix", "{ flake, pkgs, ... }: { imports = [ ./hardware.nix ]; }"),
+            ("configurations/nixos/box/default.nix", "{ flake, pkgs, ... }: { imports = [ ./hardware.nix flake.inputs.self.nixosModules.common ]; }"),
+            ("modules/nixos/common.nix", "{ lib, ... }: { }"),
             ("configurations/nixos/box/hardware.nix", "{ modulesPath, ... }: { }"),
             ("configurations/nixos/small.nix", "{ flake, ... }: { home-manager.users.me = ./me.nix; }"),
             ("configurations/nixos/me.nix", "{ flake, osConfig, ... }: { }"),
@@ -264,6 +265,8 @@ public class ConfigurationReaderTests
         Assert.Equal(new[] { "flake" }, box.SpecialArgs);
         Assert.Equal("SpecialArgs", Via(box.Modules.Single(m => m.Name == "configurations/nixos/box/default.nix"), "flake"));
         Assert.Contains(box.Modules, m => m.Name == "configurations/nixos/box/hardware.nix");
+        Assert.Contains(box.Modules, m => m.Name == "modules/nixos/common.nix");
+        Assert.Empty(box.Unresolved);
         Assert.True(box.HomeManager!.UseGlobalPkgs);
         var me = all[2].Modules.Single(m => m.User == "me");
         Assert.Equal("ExtraSpecialArgs", Via(me, "flake"));
