@@ -24,6 +24,8 @@
         'Resolve-FlakeRegistryEntry'
         'Add-FlakeRegistryEntry'
         'Remove-FlakeRegistryEntry'
+        'Get-FlakeConfiguration'
+        'Get-FlakeModule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -14,6 +14,8 @@ namespace FlakeTools.Bench;
 ///   compare-nix &lt;folder | @list.txt&gt;...    whole-process time of `parse` against nix-instantiate --parse over the same files
 ///   lock &lt;nodes&gt;                          read and resolve a generated flake.lock of that many nodes
 ///   lock-shapes [folder]                  diamonds of shared nodes and long chains: listing, checks, optimiser (and write them to folder)
+///   configs [--show] &lt;flake&gt;...           read every configuration and module graph; counts and times
+///   synthetic-configs [modules]            the same over a generated flake of that many modules (300 by default)
 /// </summary>
 public static class Program
 {
@@ -26,6 +28,8 @@ public static class Program
             "parse" => Parse(Files(rest.Where(a => a != "--once")), warm: !rest.Contains("--once")),
             "compare-nix" => CompareNix(rest),
             "lock-shapes" => LockShapesBench.Run(rest.Length > 0 ? rest[0] : null),
+            "configs" => ConfigurationBench.Run(rest),
+            "synthetic-configs" => ConfigurationBench.Synthetic(rest),
             "lock" => LockBench.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000),
             _ => Usage(),
         };
@@ -33,7 +37,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes] | lock-shapes [folder]");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes] | configs [--show] <flake>... | synthetic-configs [modules] | lock-shapes [folder]");
         return 2;
     }
 

@@ -37,6 +37,12 @@ public class DependencyTests
         ["FlakeTools.Core.Nix"] = new[] { "FlakeTools.Core.Processes", "FlakeTools.Core.IO" },
         ["FlakeTools.Core.Flakes"] = new[] { "FlakeTools.Core.Inputs", "FlakeTools.Core.References", "FlakeTools.Core.IO" },
         ["FlakeTools.Core.Locks"] = new[] { "FlakeTools.Core.Inputs", "FlakeTools.Core.References", "FlakeTools.Core.IO" },
+        // The registries read and write registry.json and ask nix to pin; they know no flake.nix or lock.
+        ["FlakeTools.Core.Registries"] = new[] { "FlakeTools.Core.References", "FlakeTools.Core.IO", "FlakeTools.Core.Nix", "FlakeTools.Core.Processes" },
+        // The static reader knows Nix, not flakes: it reads files, nothing else of Core.
+        ["FlakeTools.Core.Evaluation"] = new[] { "FlakeTools.Core.IO" },
+        // Configurations stand on the reader and on the flake (inputs, with their lock data).
+        ["FlakeTools.Core.Configurations"] = new[] { "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.Locks", "FlakeTools.Core.IO" },
     };
 
     [Fact]
