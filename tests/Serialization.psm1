@@ -121,7 +121,10 @@ function Get-ValueDifference($Live, $Received, [string] $Where, [int] $Depth) {
             return
         }
         ($Live -is [DateTimeOffset]) {
-            if ($Received -isnot [DateTimeOffset] -or $Received.UtcTicks -ne $Live.UtcTicks -or $Received.Offset -ne $Live.Offset) { "${Where}: sent the date $Live, received [$($Received.GetType().Name)] '$Received'" }
+            # A DateTimeOffset where FlakeTools' types rehydrate it (jobs); over SSH, PowerShell
+            # deserialises with its default types only, and the date stays a property bag.
+            $bag = $Received -is [psobject] -and $Received.pstypenames[0] -eq 'Deserialized.System.DateTimeOffset'
+            if (($Received -isnot [DateTimeOffset] -and -not $bag) -or $Received.UtcTicks -ne $Live.UtcTicks -or $Received.Offset -ne $Live.Offset -or $Received.UtcDateTime -ne $Live.UtcDateTime) { "${Where}: sent the date $Live, received [$($Received.GetType().Name)] '$Received'" }
             return
         }
         ($type.IsEnum) {
