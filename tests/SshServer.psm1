@@ -11,10 +11,10 @@
 #>
 function Get-PwshCommandLine {
     $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        return "$process $([Environment]::GetCommandLineArgs()[0])"
-    }
-    $process
+    $command = if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { "$process $([Environment]::GetCommandLineArgs()[0])" } else { $process }
+    # sshd starts the subsystem with a bare environment: an apphost needs to be told where .NET is.
+    if ($env:DOTNET_ROOT) { $command = "/usr/bin/env DOTNET_ROOT=$env:DOTNET_ROOT $command" }
+    $command
 }
 
 function Get-FreeLoopbackPort {
