@@ -6,6 +6,7 @@
     Cold, each in a fresh `pwsh -NoProfile` and compared with bare `pwsh -NoProfile -c 1`:
       import        Import-Module FlakeTools
       import+first  Import-Module, then the first Get-FlakeInput on a 30-input flake
+    and, inside such processes, the CPU time and JIT-compiled methods of each of the two steps.
     Warm, in one process after a warm-up (median of -Iterations calls):
       Get-FlakeInput                  on a flake with a 200-node lock
       Get-FlakeLockEntry -Recurse     on the same lock
@@ -114,6 +115,26 @@ try {
     # On a busy machine wall time mostly measures the neighbours; CPU time (user + system, from
     # hyperfine) is the steadier figure to compare.
     $cold | Select-Object Name, MeanMs, StdDevMs, MedianMs, @{ n = 'OverBareMs'; e = { [math]::Round($_.MeanMs - $bare, 1) } }, CpuMs, @{ n = 'CpuOverBareMs'; e = { if ($null -ne $_.CpuMs) { [math]::Round($_.CpuMs - $bareCpu, 1) } } } | Format-Table -AutoSize | Out-String | Write-Host
+
+    # Inside fresh processes: CPU time and methods the JIT compiled for the import and for the
+    # first call, medians of -Runs processes. The method counts do not depend on how busy the
+    # machine is, and show what ReadyToRun saves (or, when the counts do not drop, that the
+    # runtime rejected the native code: it only takes code made for its own major .NET version).
+    $probe = {
+        param($Module, $Flake)
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime; $jit = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+        Import-Module $Module
+        $process.Refresh(); $importCpu = ($process.TotalProcessorTime - $cpu).TotalMilliseconds; $importJit = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit
+        $cpu = $process.TotalProcessorTime; $jit = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+        Get-FlakeInput -Path $Flake | Out-Null
+        $process.Refresh()
+        "$importCpu $importJit $(($process.TotalProcessorTime - $cpu).TotalMilliseconds) $([System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit)"
+    }
+    $samples = for ($i = 0; $i -lt $Runs; $i++) { , [double[]]((& $pwsh -NoProfile -NonInteractive -Command "& { $probe } '$Module' '$small'") -split ' ') }
+    $median = { param($index) ($samples | ForEach-Object { $_[$index] } | Sort-Object)[[int]($samples.Count / 2)] }
+    [pscustomobject]@{ Step = 'Import-Module'; CpuMs = [math]::Round((& $median 0), 1); JitMethods = & $median 1 },
+    [pscustomobject]@{ Step = 'first Get-FlakeInput'; CpuMs = [math]::Round((& $median 2), 1); JitMethods = & $median 3 } | Format-Table -AutoSize | Out-String | Write-Host
 
     # Steady state: one process, warmed up, the median call.
     $script = {
