@@ -114,8 +114,9 @@ Describe 'FlakeTools objects through a job' {
         finally { $null = Stop-Transcript }
         $out | Should -BeNullOrEmpty
         $whatIf = Get-Content $transcript -Raw
-        $whatIf | Should -Match "What if: .*$([regex]::Escape($fixture.Desktop)).*update.*hyprland"
-        $whatIf | Should -Not -Match 'update.*nixpkgs'
+        # nix flake update <input> (Nix 2.19+) or nix flake lock --update-input <input>, in that flake.
+        $whatIf | Should -Match "What if: .*\bupdate(-input)? hyprland\b.*$([regex]::Escape($fixture.Desktop))"
+        $whatIf | Should -Not -Match '\bupdate(-input)? nixpkgs\b'
         Get-FileBytesHash (Join-Path $fixture.Desktop 'flake.lock') | Should -Be $before
     }
 }
