@@ -8,6 +8,9 @@
     Description          = 'Nix flakes as PowerShell pipeline objects: the inputs of flake.nix, the entries of flake.lock, flake registries and nixpkgs unfree settings.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # Loaded before TypesToProcess, which names a converter in it.
+    RequiredAssemblies   = @('bin/FlakeTools.dll')
+    TypesToProcess       = @('bin/FlakeTools.types.ps1xml')
     FormatsToProcess     = @('bin/FlakeTools.format.ps1xml')
     CmdletsToExport      = @(
         'Get-FlakeInput'
