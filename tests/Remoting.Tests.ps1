@@ -37,7 +37,7 @@ Describe 'FlakeTools objects through SSH remoting' {
     It 'brings back every object with what the types file sends' {
         $received.Count | Should -BeGreaterThan 20
         $received[0].PSComputerName | Should -Be 'localhost'
-        $received[0].pstypenames[0] | Should -Be 'Deserialized.FlakeTools.Core.Flakes.FlakeInput'
+        $received[0].pstypenames[0] | Should -Be 'Deserialized.FlakeTools.Core.Project.FlakeInput'
         Get-SerializationDifference -Live $live -Received $received | Should -BeNullOrEmpty
     }
 

@@ -21,7 +21,7 @@ BeforeAll {
 Describe 'Serialisation entries for every output type' {
     It 'finds the output types of the exported cmdlets' {
         # The walk below is only as good as this list: it must see the types the cmdlets write.
-        $outputTypes | Should -Contain 'FlakeTools.Core.Flakes.FlakeInput'
+        $outputTypes | Should -Contain 'FlakeTools.Core.Project.FlakeInput'
         $outputTypes | Should -Contain 'FlakeTools.Core.Locks.LockChange'
         $sentTypes | Should -Contain 'FlakeTools.Core.Locks.LockedInfo'
         $sentTypes | Should -Contain 'FlakeTools.Core.Locks.LockChangeKind'
@@ -72,7 +72,7 @@ Describe 'FlakeTools objects through a job' {
     }
 
     It 'answers the filters of a fleet' {
-        $inputs = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Flakes.FlakeInput' }
+        $inputs = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Project.FlakeInput' }
         ($inputs | Where-Object { $_.Locked.Age.TotalDays -gt 30 }).Name | Should -Be @('nixpkgs', 'home-manager', 'hyprland', 'waybar', 'wallpapers')
         ($inputs | Where-Object { $_.Locked.LastModified -lt [DateTimeOffset]::new(2024, 6, 26, 0, 0, 0, [TimeSpan]::Zero) }).Name | Should -Be @('hyprland', 'waybar', 'wallpapers')
         ($inputs | Where-Object Name -eq 'wallpapers').Reference.Url | Should -Be 'https://codeberg.org/example/wallpapers'
