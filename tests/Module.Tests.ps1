@@ -8,6 +8,9 @@ BeforeDiscovery {
         @{ Command = 'Remove-FlakeInput'; Expect = "Remove input 'wallpapers'"; Run = { param($d) Remove-FlakeInput -Path $d wallpapers -WhatIf -ErrorAction Stop } }
         @{ Command = 'Optimize-FlakeInput'; Expect = 'Add follows: waybar.inputs.nixpkgs.follows'; Run = { param($d) Optimize-FlakeInput -Path $d -WhatIf -ErrorAction Stop } }
         @{ Command = 'Update-FlakeInput'; Expect = 'nix flake'; NeedsNix = $true; Run = { param($d) Update-FlakeInput -Path $d dep -Ref master -WhatIf -ErrorAction Stop } }
+        # The registry cmdlets write a registry.json: theirs lives beside the flake folder and is checked by its own hash.
+        @{ Command = 'Add-FlakeRegistryEntry'; Expect = 'nixpkgs-unstable'; Run = { param($d) Set-Content -LiteralPath "$d-registry.json" -Value '{"version":2,"flakes":[]}' -NoNewline; $hash = Get-FileBytesHash "$d-registry.json"; Add-FlakeRegistryEntry -RegistryPath "$d-registry.json" nixpkgs-unstable github:NixOS/nixpkgs/nixos-unstable -WhatIf -ErrorAction Stop; if ((Get-FileBytesHash "$d-registry.json") -ne $hash) { throw 'registry.json changed under -WhatIf' } } }
+        @{ Command = 'Remove-FlakeRegistryEntry'; Expect = 'elgato'; Run = { param($d) Set-Content -LiteralPath "$d-registry.json" -Value '{"version":2,"flakes":[{"from":{"id":"elgato","type":"indirect"},"to":{"owner":"waxlamp","repo":"elgato","type":"github"}}]}' -NoNewline; $hash = Get-FileBytesHash "$d-registry.json"; Remove-FlakeRegistryEntry -RegistryPath "$d-registry.json" elgato -WhatIf -ErrorAction Stop; if ((Get-FileBytesHash "$d-registry.json") -ne $hash) { throw 'registry.json changed under -WhatIf' } } }
     )
 }
 

@@ -54,8 +54,11 @@ BeforeAll {
 }
 
 AfterAll {
+    # Not [Environment]::SetEnvironmentVariable($name, $null): PowerShell passes $null as "", and on
+    # Linux that leaves NIX_CONF_DIR= (empty) behind, which makes every later nix call abort.
     foreach ($pair in $script:SavedEnvironment.GetEnumerator()) {
-        [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value)
+        if ($null -eq $pair.Value) { Remove-Item -LiteralPath "Env:$($pair.Key)" -ErrorAction Ignore }
+        else { Set-Item -LiteralPath "Env:$($pair.Key)" -Value $pair.Value }
     }
 }
 

@@ -82,7 +82,7 @@ Describe 'Strings that must not slip through' {
     It 'refuses <Case> with <Id>' -ForEach @(
         @{ Case = 'a rev with a trailing newline'; Id = 'InvalidRev'; Run = { param($p) Set-FlakeInput -Path $p hyprland -Rev (('a' * 40) + "`n") } }
         @{ Case = 'a ref with a trailing newline'; Id = 'InvalidRef'; Run = { param($p) Set-FlakeInput -Path $p hyprland -Ref "v1`n" } }
-        @{ Case = 'an upper-case rev'; Id = 'InvalidRev'; Run = { param($p) Set-FlakeInput -Path $p hyprland -Rev ('A' * 40) } }
+        @{ Case = 'a rev that is not hexadecimal'; Id = 'InvalidRev'; Run = { param($p) Set-FlakeInput -Path $p hyprland -Rev ('g' * 40) } }
         @{ Case = 'a ref starting with a dash'; Id = 'InvalidRef'; Run = { param($p) Set-FlakeInput -Path $p hyprland -Ref '-x' } }
         @{ Case = 'follows keys equal after normalisation'; Id = 'InvalidFollows'; Run = { param($p) Add-FlakeInput -Path $p foo github:o/r -Follows @{ 'a.b' = 'x'; 'a/b' = 'y' } } }
         @{ Case = 'a list as a follows value'; Id = 'InvalidFollows'; Run = { param($p) Set-FlakeInput -Path $p hyprland -Follows @{ nixpkgs = @('a', 'b') } } }
