@@ -20,7 +20,9 @@ public class NixOracleTests
     public void AgreesWithNixInstantiateParse(string relativePath)
     {
         var result = new ParseOracle().Compare(Path.Combine(TestPaths.RepositoryRoot, relativePath));
-        Assert.True(result.Verdict is Verdict.Agree or Verdict.BothReject, $"{result.Verdict}: {result.Detail}");
+        Assert.True(result.Verdict is Verdict.Agree or Verdict.BothReject or Verdict.NewerThanOracle, $"{result.Verdict}: {result.Detail}");
+        // Only the pipe cases may be beyond Nix 2.8; they are checked by PipesMeanTheCallsNixBuilds.
+        if (result.Verdict == Verdict.NewerThanOracle) Assert.Contains("pipe", relativePath);
     }
 
     /// <summary>
@@ -34,8 +36,9 @@ public class NixOracleTests
         var oracle = new ParseOracle();
         var results = Directory.EnumerateFiles(corpus, "*.nix", SearchOption.AllDirectories).AsParallel().WithDegreeOfParallelism(2).Select(oracle.Compare).ToList();
         Assert.DoesNotContain(results, r => r.Verdict is Verdict.Crash or Verdict.RoundTripFailure);
-        var agreeing = results.Count(r => r.Verdict is Verdict.Agree or Verdict.BothReject);
-        Assert.True(agreeing >= results.Count * 0.99, $"{agreeing}/{results.Count} agree");
+        var decided = results.Where(r => r.Verdict != Verdict.NewerThanOracle).ToList();
+        var agreeing = decided.Count(r => r.Verdict is Verdict.Agree or Verdict.BothReject);
+        Assert.True(agreeing >= decided.Count * 0.99, $"{agreeing}/{decided.Count} agree");
     }
 
     [Fact]

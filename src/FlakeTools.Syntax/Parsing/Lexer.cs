@@ -5,7 +5,7 @@ namespace FlakeTools.Syntax.Parsing;
 
 internal readonly record struct RawToken(SyntaxKind Kind, int Start, int Length);
 
-internal readonly record struct RawDiagnostic(int Start, int Length, string Message);
+internal readonly record struct RawDiagnostic(int Start, int Length, string Message, DiagnosticSeverity Severity = DiagnosticSeverity.Error);
 
 /// <summary>
 /// Splits Nix source into tokens and trivia the way Nix's own lexer does: the same longest-match
@@ -256,6 +256,8 @@ internal sealed class Lexer
             ('-', '>') => SyntaxKind.ArrowToken,
             ('/', '/') => SyntaxKind.SlashSlashToken,
             ('+', '+') => SyntaxKind.PlusPlusToken,
+            ('|', '>') => SyntaxKind.PipeIntoToken,
+            ('<', '|') => SyntaxKind.PipeFromToken,
             _ => SyntaxKind.None,
         };
         return kind == SyntaxKind.None ? 0 : 2;

@@ -257,8 +257,49 @@ internal sealed class Parser
                 return Node(SyntaxKind.IfElse, ifKeyword, condition, thenKeyword, whenTrue, elseKeyword, whenFalse);
             }
             default:
-                return ParseBinary(0);
+                return ParsePipe();
         }
+    }
+
+    /// <summary>
+    /// The pipe operators of Nix 2.24+ (<c>expr_pipe_into</c> and <c>expr_pipe_from</c> in Nix's
+    /// grammar): they bind more loosely than every other operator, their operands are operator
+    /// expressions (an <c>if</c>, <c>let</c> or lambda operand needs parentheses), <c>|&gt;</c>
+    /// groups to the left and <c>&lt;|</c> to the right, and the two do not mix without parentheses.
+    /// </summary>
+    private GreenNode ParsePipe()
+    {
+        var left = ParseBinary(0);
+        var kind = Peek();
+        if (kind == SyntaxKind.PipeIntoToken)
+        {
+            while (Peek() == SyntaxKind.PipeIntoToken)
+            {
+                var op = Take();
+                left = Node(SyntaxKind.BinaryOp, left, op, ParseBinary(0));
+            }
+        }
+        else if (kind == SyntaxKind.PipeFromToken)
+        {
+            var operands = new List<GreenNode> { left };
+            var operators = new List<GreenToken>();
+            while (Peek() == SyntaxKind.PipeFromToken)
+            {
+                operators.Add(Take());
+                operands.Add(ParseBinary(0));
+            }
+            left = operands[^1];
+            for (var i = operators.Count - 1; i >= 0; i--) left = Node(SyntaxKind.BinaryOp, operands[i], operators[i], left);
+        }
+        else
+        {
+            return left;
+        }
+        if (Peek() is SyntaxKind.PipeIntoToken or SyntaxKind.PipeFromToken)
+        {
+            Error($"{Peek().Describe()} cannot follow {kind.Describe()} directly: '|>' and '<|' do not mix; add parentheses");
+        }
+        return left;
     }
 
     private bool IsPatternStart()
