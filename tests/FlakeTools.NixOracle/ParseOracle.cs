@@ -154,7 +154,7 @@ public sealed class ParseOracle
         return $"at {i}: ours …{Slice(ours)}… | nix …{Slice(nix)}…";
     }
 
-    internal static (int Code, string Stdout, string Stderr) Run(string program, string[] arguments, TimeSpan timeout)
+    public static (int Code, string Stdout, string Stderr) Run(string program, string[] arguments, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(program)
         {

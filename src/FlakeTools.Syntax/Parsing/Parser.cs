@@ -393,7 +393,9 @@ internal sealed class Parser
     private static bool IsRightAssociative(SyntaxKind kind) =>
         kind is SyntaxKind.ArrowToken or SyntaxKind.SlashSlashToken or SyntaxKind.PlusPlusToken;
 
-    private static bool IsNonAssociative(int precedence) => precedence is 4 or 5 or 11;
+    // `?` is %nonassoc in Nix's grammar too, but its right side is an attribute path, not an
+    // operand, so bison never meets the conflict: Nix reads `x ? a ? b` as `(x ? a) ? b`.
+    private static bool IsNonAssociative(int precedence) => precedence is 4 or 5;
 
     private GreenNode ParseBinary(int minPrecedence)
     {
