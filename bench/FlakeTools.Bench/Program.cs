@@ -11,7 +11,9 @@ namespace FlakeTools.Bench;
 /// <summary>
 /// Benchmarks (not tests). Usage:
 ///   parse [--once] &lt;folder | @list.txt&gt;...  parse and round-trip every .nix; files, bytes, MB/s, peak memory
-///   compare-nix &lt;folder | @list.txt&gt;...    whole-process time of `parse` against nix-instantiate --parse over the same files
+///   compare-nix [--runs N] &lt;folder | @list.txt&gt;...  whole-process time of `parse --once` (default runtime
+///                                         settings, and with tiered compilation off) against nix-instantiate --parse
+///   tree [bindings...]                    parse a set of that many bindings and walk it (default 10000 40000 100000)
 ///   lock &lt;nodes&gt;                          read and resolve a generated flake.lock of that many nodes
 /// </summary>
 public static class Program
@@ -24,6 +26,8 @@ public static class Program
         {
             "parse" => Parse(Files(rest.Where(a => a != "--once")), warm: !rest.Contains("--once")),
             "compare-nix" => CompareNix(rest),
+            "tree" => TreeBench.Run(rest),
+            "phases" => PhaseBench.Run(Files(rest)),
             "lock" => LockBench.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000),
             _ => Usage(),
         };
@@ -31,7 +35,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes]");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix [--runs N] <folder | @list.txt>... | tree [bindings...] | lock [nodes]");
         return 2;
     }
 
@@ -53,15 +57,18 @@ public static class Program
         var bytes = files.Sum(f => new FileInfo(f).Length);
 
         // The first pass is cold (the JIT compiles as it goes), as in one run of a command.
-        var (cold, failures, withErrors, _) = Pass(texts);
+        var (cold, failures, withErrors, coldAllocated) = Pass(texts);
         // Later passes show the steady state of a long-lived process such as a pwsh session.
-        var (warmTime, _, _, allocated) = warm ? Pass(texts) : (TimeSpan.Zero, 0, 0, 0L);
+        // (Three passes, the last one reported: with tiered compilation the hot code is rejitted meanwhile.)
+        var (warmTime, _, _, allocated) = (TimeSpan.Zero, 0, 0, 0L);
+        for (var pass = 0; warm && pass < 3; pass++) (warmTime, _, _, allocated) = Pass(texts);
         using var process = Process.GetCurrentProcess();
         process.Refresh();
 
         Console.WriteLine($"files:               {files.Count}");
         Console.WriteLine($"bytes:               {bytes:N0}");
-        Console.WriteLine($"first pass (cold):   {cold.TotalMilliseconds:F0} ms, {bytes / 1e6 / cold.TotalSeconds:F1} MB/s");
+        Console.WriteLine($"first pass (cold):   {cold.TotalMilliseconds:F0} ms, {bytes / 1e6 / cold.TotalSeconds:F1} MB/s, {coldAllocated / 1e6:F1} MB allocated ({(double)coldAllocated / bytes:F1} bytes per input byte)");
+        Console.WriteLine($"tiered compilation:  {(AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out var tiered) ? tiered.ToString() : Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0" ? "False (environment)" : "default (on)")}");
         if (warm)
         {
             Console.WriteLine($"second pass (warm):  {warmTime.TotalMilliseconds:F0} ms, {bytes / 1e6 / warmTime.TotalSeconds:F1} MB/s");
@@ -90,33 +97,54 @@ public static class Program
     }
 
     /// <summary>
-    /// One whole process of ours (startup included) against nix-instantiate --parse over the same
-    /// files (as few processes as the argument-length limit allows).
+    /// Whole processes, startup included, over the same files: ours (`parse --once`: one cold pass,
+    /// parse + round-trip + diagnostics) with the runtime's default settings (tiered JIT, nothing
+    /// precompiled: how the module runs inside pwsh), ours with tiered compilation off, and
+    /// nix-instantiate --parse (as few processes as the argument-length limit allows). Each is run
+    /// <c>--runs</c> times (default 5), alternating; the median is reported, with min and max.
     /// </summary>
-    private static int CompareNix(string[] inputs)
+    private static int CompareNix(string[] arguments)
     {
+        var runs = 5;
+        var inputs = new List<string>();
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (arguments[i] == "--runs") runs = int.Parse(arguments[++i], System.Globalization.CultureInfo.InvariantCulture);
+            else inputs.Add(arguments[i]);
+        }
         var files = Files(inputs);
         var list = Path.Combine(Path.GetTempPath(), $"flaketools-bench-{Environment.ProcessId}.txt");
         File.WriteAllLines(list, files);
         try
         {
             var self = typeof(Program).Assembly.Location;
-            var ours = Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out var ourOutput);
-            Console.Write(ourOutput);
-
-            var nixTime = TimeSpan.Zero;
+            var defaults = new List<double>();
+            var untiered = new List<double>();
+            var nix = new List<double>();
             var nixFailures = 0;
-            foreach (var chunk in files.Chunk(400))
+            string? firstOutput = null;
+            for (var run = 0; run < runs; run++)
             {
-                var args = new List<string> { "--parse" };
-                args.AddRange(chunk);
-                nixTime += Time("nix-instantiate", args, out _, out var code);
-                if (code != 0) nixFailures++;
+                defaults.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out var output, out _, null).TotalSeconds);
+                firstOutput ??= output;
+                untiered.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out _, out _, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }).TotalSeconds);
+                var nixTime = TimeSpan.Zero;
+                foreach (var chunk in files.Chunk(400))
+                {
+                    var args = new List<string> { "--parse" };
+                    args.AddRange(chunk);
+                    nixTime += Time("nix-instantiate", args, out _, out var code, null);
+                    if (code != 0 && run == 0) nixFailures++;
+                }
+                nix.Add(nixTime.TotalSeconds);
             }
+            Console.Write(firstOutput);
             Console.WriteLine();
-            Console.WriteLine($"FlakeTools (one process, startup included): {ours.TotalSeconds:F2} s");
-            Console.WriteLine($"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes):     {nixTime.TotalSeconds:F2} s{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
-            Console.WriteLine($"ratio nix / FlakeTools: {nixTime.TotalSeconds / ours.TotalSeconds:F2}x");
+            Console.WriteLine($"{files.Count} files, {runs} runs each, whole processes (startup included): median [min-max]");
+            Console.WriteLine($"FlakeTools, default runtime settings (tiered JIT, no warm-up): {Summary(defaults)}");
+            Console.WriteLine($"FlakeTools, tiered compilation off:                         {Summary(untiered)}");
+            Console.WriteLine($"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes):                  {Summary(nix)}{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
+            Console.WriteLine($"ratio nix / FlakeTools (default settings): {Median(nix) / Median(defaults):F2}x");
             return 0;
         }
         finally
@@ -125,11 +153,22 @@ public static class Program
         }
     }
 
-    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout) => Time(program, args, out stdout, out _);
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 
-    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code)
+    private static string Summary(List<double> values) => $"{Median(values):F2} s [{values.Min():F2}-{values.Max():F2}]";
+
+    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code, Dictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The child runs with the runtime's defaults unless told otherwise.
+        info.Environment.Remove("DOTNET_TieredCompilation");
+        info.Environment.Remove("DOTNET_TieredPGO");
+        info.Environment.Remove("DOTNET_ReadyToRun");
+        if (environment is not null) foreach (var (key, value) in environment) info.Environment[key] = value;
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(info)!;

@@ -121,8 +121,9 @@ public sealed class SyntaxTree
     private IReadOnlyList<Diagnostic> ToDiagnostics(List<RawDiagnostic> raw)
     {
         ParseChecks.Run(this, _green, raw);
+        if (raw.Count == 0) return Array.Empty<Diagnostic>();
         var result = new List<Diagnostic>(raw.Count);
-        foreach (var item in raw.OrderBy(d => d.Start))
+        foreach (var item in raw.Count == 1 ? raw : (IEnumerable<RawDiagnostic>)raw.OrderBy(d => d.Start))
         {
             var position = GetLinePosition(item.Start);
             result.Add(new Diagnostic(item.Message, new TextSpan(item.Start, item.Length), position.Line, position.Column, item.Severity) { FilePath = FilePath });

@@ -13,44 +13,54 @@ internal sealed class Parser
     /// <summary>How deep expressions may nest before the parser stops descending.</summary>
     public const int MaxDepth = 1000;
 
-    private readonly GreenToken[] _tokens;
+    private readonly GreenToken[] _tokens; // the first _count are the file's tokens (the array may be longer)
     private readonly int[] _starts; // offset of each token's own text
+    private readonly int _count;
     private readonly List<RawDiagnostic> _diagnostics;
     private int _index;
     private int _depth;
     private bool _reportedTooDeep;
 
-    private Parser(GreenToken[] tokens, int[] starts, List<RawDiagnostic> diagnostics)
+    private Parser((GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) built)
+        : this(built.Tokens, built.Starts, built.Count, built.Diagnostics)
+    {
+    }
+
+    private Parser(GreenToken[] tokens, int[] starts, int count, List<RawDiagnostic> diagnostics)
     {
         _tokens = tokens;
         _starts = starts;
+        _count = count;
         _diagnostics = diagnostics;
     }
 
     public static (GreenNode Root, List<RawDiagnostic> Diagnostics) ParseRoot(string text)
     {
-        var (tokens, starts, diagnostics) = Build(text);
-        var parser = new Parser(tokens, starts, diagnostics);
-        return (parser.ParseRootNode(), diagnostics);
+        var built = Build(text);
+        var parser = new Parser(built);
+        return (parser.ParseRootNode(), built.Diagnostics);
     }
 
     /// <summary>Parses <paramref name="text"/> as the bindings of an attribute set body.</summary>
     public static (GreenNode Set, List<RawDiagnostic> Diagnostics) ParseBindingList(string text)
     {
-        var (tokens, starts, diagnostics) = Build(text);
-        var parser = new Parser(tokens, starts, diagnostics);
+        var built = Build(text);
+        var diagnostics = built.Diagnostics;
+        var parser = new Parser(built);
         var children = new List<GreenElement>();
         parser.ParseBindings(children, SyntaxKind.EndOfFileToken);
         children.Add(parser.Take());
         return (new GreenNode(SyntaxKind.AttrSet, children.ToArray()), diagnostics);
     }
 
-    private static (GreenToken[] Tokens, int[] Starts, List<RawDiagnostic> Diagnostics) Build(string text)
+    internal static (GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) Build(string text)
     {
         var (raw, diagnostics) = Lexer.Lex(text);
-        var table = new TextTable();
-        var tokens = new List<GreenToken>(raw.Count / 2 + 1);
-        var starts = new List<int>(raw.Count / 2 + 1);
+        var table = TextTable.ForThisThread();
+        // Sized for the worst case (no trivia at all), so that nothing is copied; the parser reads the first `count`.
+        var tokens = new GreenToken[raw.Count];
+        var starts = new int[raw.Count];
+        var count = 0;
         var i = 0;
         while (i < raw.Count)
         {
@@ -70,10 +80,11 @@ internal sealed class Parser
                 }
             }
             var trailing = Trivia(text, table, raw, trailingStart, i);
-            tokens.Add(new GreenToken(token.Kind, table.Get(text, token.Start, token.Length), leading, trailing));
-            starts.Add(token.Start);
+            tokens[count] = new GreenToken(token.Kind, table.Get(text, token.Start, token.Length), leading, trailing);
+            starts[count] = token.Start;
+            count++;
         }
-        return (tokens.ToArray(), starts.ToArray(), diagnostics);
+        return (tokens, starts, count, diagnostics);
     }
 
     private static GreenTrivia[] Trivia(string text, TextTable table, List<RawToken> raw, int from, int to)
@@ -90,13 +101,13 @@ internal sealed class Parser
     private SyntaxKind Peek(int ahead = 0)
     {
         var i = _index + ahead;
-        return i < _tokens.Length ? _tokens[i].Kind : SyntaxKind.EndOfFileToken;
+        return i < _count ? _tokens[i].Kind : SyntaxKind.EndOfFileToken;
     }
 
     private GreenToken Take()
     {
         var token = _tokens[_index];
-        if (_index < _tokens.Length - 1) _index++;
+        if (_index < _count - 1) _index++;
         return token;
     }
 

@@ -8,6 +8,16 @@ namespace FlakeTools.Syntax.Parsing;
 /// </summary>
 internal sealed class TextTable
 {
+    [ThreadStatic]
+    private static TextTable? s_current;
+
+    /// <summary>
+    /// This thread's table, kept from one parse to the next: its arrays cost more than most files'
+    /// tokens, and names repeat across the files of a configuration. Strings are immutable and each
+    /// thread has its own table, so parsing files in parallel shares nothing mutable.
+    /// </summary>
+    public static TextTable ForThisThread() => s_current ??= new TextTable();
+
     private const int MaxLength = 40;
     private readonly string?[] _entries = new string?[4096];
 
