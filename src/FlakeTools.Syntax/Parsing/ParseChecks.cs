@@ -72,18 +72,36 @@ internal sealed class ParseChecks
         public readonly Dictionary<string, Definition> Attributes = new(StringComparer.Ordinal);
     }
 
-    /// <summary>One attribute: where its path was written, and its set when the value is an attribute-set literal.</summary>
+    /// <summary>
+    /// One attribute: where its path was written, and whether its value is an attribute set
+    /// (implicit, from a path, or a literal). A literal's own model is built only when something
+    /// merges into it or a later path goes through it.
+    /// </summary>
     private sealed class Definition
     {
+        private SetModel? _set;
+        private readonly GreenNode? _literal;
+        private readonly int _literalOffset;
+
         public Definition(int position, SetModel? set)
         {
             Position = position;
-            Set = set;
+            _set = set;
+        }
+
+        public Definition(int position, GreenNode? literal, int literalOffset)
+        {
+            Position = position;
+            _literal = literal;
+            _literalOffset = literalOffset;
         }
 
         public int Position { get; }
 
-        public SetModel? Set { get; }
+        public bool IsSet => _set is not null || _literal is not null;
+
+        public SetModel? Set(ParseChecks checks) =>
+            _set ??= _literal is null ? null : checks.BuildSet(_literal, _literalOffset, isLet: false, report: false) ?? new SetModel();
     }
 
     private readonly struct Name
@@ -111,6 +129,7 @@ internal sealed class ParseChecks
     /// </summary>
     private SetModel? BuildSet(GreenNode node, int offset, bool isLet, bool report)
     {
+        if (report && AllNamesSimpleAndDistinct(node)) return null; // nothing to report, nothing to merge
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack()) return null;
         var set = new SetModel();
         var childOffset = offset;
@@ -124,6 +143,45 @@ internal sealed class ParseChecks
             childOffset += child.FullWidth;
         }
         return set;
+    }
+
+    [ThreadStatic]
+    private static HashSet<string>? s_names;
+
+    /// <summary>
+    /// The common case, checked without building a model: every member defines one plain
+    /// identifier (no paths, no strings, no dynamic names) and no name comes twice.
+    /// </summary>
+    private static bool AllNamesSimpleAndDistinct(GreenNode node)
+    {
+        var names = s_names ??= new HashSet<string>(StringComparer.Ordinal);
+        names.Clear();
+        try
+        {
+            foreach (var child in node.Children)
+            {
+                if (child is not GreenNode member) continue;
+                if (member.Kind == SyntaxKind.Binding)
+                {
+                    if (member.Children.Length == 0 || member.Children[0] is not GreenNode { Kind: SyntaxKind.AttrPath } path) return false;
+                    if (path.Children.Length != 1 || path.Children[0] is not GreenNode { Kind: SyntaxKind.Identifier } identifier) return false;
+                    if (!names.Add(((GreenToken)identifier.Children[0]).Text)) return false;
+                }
+                else if (member.Kind == SyntaxKind.Inherit)
+                {
+                    foreach (var part in member.Children)
+                    {
+                        if (part is not GreenNode name || name.Kind == SyntaxKind.InheritFrom) continue;
+                        if (name.Kind != SyntaxKind.Identifier || !names.Add(((GreenToken)name.Children[0]).Text)) return false;
+                    }
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            names.Clear();
+        }
     }
 
     private void AddBinding(SetModel set, GreenNode binding, int offset, bool isLet, bool report)
@@ -163,12 +221,12 @@ internal sealed class ParseChecks
             }
             if (set.Attributes.TryGetValue(name.Value, out var existing))
             {
-                if (existing.Set is null)
+                if (!existing.IsSet)
                 {
                     if (report) Duplicate(names, i, existing.Position);
                     return;
                 }
-                set = existing.Set;
+                set = existing.Set(this)!;
             }
             else
             {
@@ -180,17 +238,18 @@ internal sealed class ParseChecks
 
         var last = names[^1];
         if (last.Value is null) return;
-        var valueSet = value is null ? null : SetLiteral(value, valueOffset);
+        var (literal, literalOffset) = value is null ? (null, 0) : SetLiteral(value, valueOffset);
         if (!set.Attributes.TryGetValue(last.Value, out var current))
         {
-            set.Attributes[last.Value] = new Definition(pathStart, valueSet);
+            set.Attributes[last.Value] = new Definition(pathStart, literal, literalOffset);
             return;
         }
-        if (current.Set is not null && valueSet is not null)
+        if (current.IsSet && literal is not null)
         {
             var prefix = new List<string>(names.Count);
             foreach (var name in names) prefix.Add(name.Value ?? "${...}");
-            Merge(current.Set, valueSet, prefix, report, depth: 0);
+            var valueSet = BuildSet(literal, literalOffset, isLet: false, report: false);
+            if (valueSet is not null) Merge(current.Set(this)!, valueSet, prefix, report, depth: 0);
             return;
         }
         if (report) Duplicate(names, names.Count - 1, current.Position);
@@ -212,14 +271,14 @@ internal sealed class ParseChecks
                 continue;
             }
             path.Add(key);
-            if (existing.Set is not null && definition.Set is not null)
+            if (existing.IsSet && definition.IsSet)
             {
                 if (report && depth == 0)
                 {
                     Report(definition.Position, key.Length, DiagnosticSeverity.Warning,
                         $"attribute '{NixString.AttrPath(path)}' is defined in both sets merged here (first at {Where(existing.Position)}): current Nix merges them, older Nix (2.8) refuses it as defined twice; write it once");
                 }
-                Merge(existing.Set, definition.Set, path, report, depth + 1);
+                Merge(existing.Set(this)!, definition.Set(this)!, path, report, depth + 1);
             }
             else if (report)
             {
@@ -248,15 +307,15 @@ internal sealed class ParseChecks
                 }
                 else
                 {
-                    set.Attributes[name.Value] = new Definition(name.Start, null);
+                    set.Attributes[name.Value] = new Definition(name.Start, (SetModel?)null);
                 }
             }
             childOffset += child.FullWidth;
         }
     }
 
-    /// <summary>The set an attribute's value builds when it is an attribute-set literal (<c>{ }</c> or <c>rec { }</c>, parentheses allowed); else null.</summary>
-    private SetModel? SetLiteral(GreenNode value, int offset)
+    /// <summary>The attribute-set literal an attribute's value is (<c>{ }</c> or <c>rec { }</c>, parentheses allowed), with its offset; else null.</summary>
+    private static (GreenNode? Literal, int Offset) SetLiteral(GreenNode value, int offset)
     {
         while (value.Kind == SyntaxKind.Parenthesized)
         {
@@ -267,17 +326,17 @@ internal sealed class ParseChecks
                 if (child is GreenNode node) { inner = node; offset = childOffset; break; }
                 childOffset += child.FullWidth;
             }
-            if (inner is null) return null;
+            if (inner is null) return (null, 0);
             value = inner;
         }
-        if (value.Kind != SyntaxKind.AttrSet) return null;
+        if (value.Kind != SyntaxKind.AttrSet) return (null, 0);
         // `let { ... }` is a selection of `body` to Nix, not a set.
         foreach (var child in value.Children)
         {
-            if (child.Kind == SyntaxKind.LetKeyword) return null;
+            if (child.Kind == SyntaxKind.LetKeyword) return (null, 0);
             if (child.Kind == SyntaxKind.OpenBraceToken) break;
         }
-        return BuildSet(value, offset, isLet: false, report: false);
+        return (value, offset);
     }
 
     private List<Name>? Names(GreenNode path, int offset)

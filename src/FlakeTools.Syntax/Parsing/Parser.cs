@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
@@ -38,7 +39,9 @@ internal sealed class Parser
     {
         var built = Build(text);
         var parser = new Parser(built);
-        return (parser.ParseRootNode(), built.Diagnostics);
+        var root = parser.ParseRootNode();
+        Release(built);
+        return (root, built.Diagnostics);
     }
 
     /// <summary>Parses <paramref name="text"/> as the bindings of an attribute set body.</summary>
@@ -50,6 +53,7 @@ internal sealed class Parser
         var children = new List<GreenElement>();
         parser.ParseBindings(children, SyntaxKind.EndOfFileToken);
         children.Add(parser.Take());
+        Release(built);
         return (new GreenNode(SyntaxKind.AttrSet, children.ToArray()), diagnostics);
     }
 
@@ -57,9 +61,10 @@ internal sealed class Parser
     {
         var (raw, diagnostics) = Lexer.Lex(text);
         var table = TextTable.ForThisThread();
-        // Sized for the worst case (no trivia at all), so that nothing is copied; the parser reads the first `count`.
-        var tokens = new GreenToken[raw.Count];
-        var starts = new int[raw.Count];
+        // Sized for the worst case (no trivia at all), so that nothing is copied; the parser reads the
+        // first `count`. Both arrays live only while parsing: they come from the shared pool.
+        var tokens = ArrayPool<GreenToken>.Shared.Rent(raw.Count);
+        var starts = ArrayPool<int>.Shared.Rent(raw.Count);
         var count = 0;
         var i = 0;
         while (i < raw.Count)
@@ -84,7 +89,15 @@ internal sealed class Parser
             starts[count] = token.Start;
             count++;
         }
+        Lexer.Release(raw);
         return (tokens, starts, count, diagnostics);
+    }
+
+    /// <summary>Gives the token arrays back to the pool (cleared, so that the pool holds no tree).</summary>
+    private static void Release((GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) built)
+    {
+        ArrayPool<GreenToken>.Shared.Return(built.Tokens, clearArray: true);
+        ArrayPool<int>.Shared.Return(built.Starts);
     }
 
     private static GreenTrivia[] Trivia(string text, TextTable table, List<RawToken> raw, int from, int to)
@@ -135,7 +148,29 @@ internal sealed class Parser
         return new GreenNode(kind, list);
     }
 
-    private static GreenNode Node(SyntaxKind kind, List<GreenElement> children) => new(kind, children.ToArray());
+    /// <summary>A node from a rented list; the list goes back to the pool.</summary>
+    private static GreenNode Node(SyntaxKind kind, List<GreenElement> children)
+    {
+        var node = new GreenNode(kind, children.ToArray());
+        children.Clear();
+        if (children.Capacity <= 1024) (s_lists ??= new Stack<List<GreenElement>>()).Push(children);
+        return node;
+    }
+
+    // Lists for collecting children, reused across nodes and parses on this thread: most nodes are
+    // small, and a fresh list per node (with its growth copies) was a fifth of the parser's garbage.
+    [System.ThreadStatic]
+    private static Stack<List<GreenElement>>? s_lists;
+
+    private static List<GreenElement> Rent() =>
+        s_lists is { Count: > 0 } lists ? lists.Pop() : new List<GreenElement>(8);
+
+    private static List<GreenElement> Rent(GreenElement first)
+    {
+        var list = Rent();
+        list.Add(first);
+        return list;
+    }
 
     private bool Adjacent() =>
         _index > 0 && _tokens[_index - 1].Trailing.Length == 0 && _tokens[_index].Leading.Length == 0;
@@ -163,7 +198,7 @@ internal sealed class Parser
             Error($"expression nested too deeply (more than {MaxDepth} levels); the rest of this expression is not parsed");
             _reportedTooDeep = true;
         }
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (IsStopToken(Peek())) return Node(SyntaxKind.Error, children);
         var expected = new Stack<SyntaxKind>();
         do
@@ -191,7 +226,7 @@ internal sealed class Parser
         if (Peek() != SyntaxKind.EndOfFileToken)
         {
             Error($"unexpected {Peek().Describe()} after the end of the expression");
-            var children = new List<GreenElement>();
+            var children = Rent();
             while (Peek() != SyntaxKind.EndOfFileToken) children.Add(Take());
             rest = Node(SyntaxKind.Error, children);
         }
@@ -250,7 +285,7 @@ internal sealed class Parser
             }
             case SyntaxKind.LetKeyword when Peek(1) != SyntaxKind.OpenBraceToken:
             {
-                var children = new List<GreenElement> { Take() };
+                var children = Rent(Take());
                 ParseBindings(children, SyntaxKind.InKeyword);
                 var inKeyword = Expect(SyntaxKind.InKeyword, "'in' after the 'let' bindings");
                 if (inKeyword is not null) children.Add(inKeyword);
@@ -330,7 +365,7 @@ internal sealed class Parser
 
     private GreenNode ParsePattern(GreenNode? leadingBind)
     {
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (leadingBind is not null) children.Add(leadingBind);
         var open = Expect(SyntaxKind.OpenBraceToken, "'{' to start the argument pattern");
         if (open is not null)
@@ -575,7 +610,7 @@ internal sealed class Parser
 
     private GreenNode ParseString(SyntaxKind nodeKind, SyntaxKind quote)
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         while (true)
         {
             var kind = Peek();
@@ -600,7 +635,7 @@ internal sealed class Parser
 
     private GreenNode ParsePath()
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         while (true)
         {
             if (Peek() == SyntaxKind.PathTextToken) { children.Add(Take()); continue; }
@@ -626,7 +661,7 @@ internal sealed class Parser
 
     private GreenNode ParseListCore()
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         while (true)
         {
             var kind = Peek();
@@ -648,7 +683,7 @@ internal sealed class Parser
 
     private GreenNode ParseAttrSet(GreenToken? keyword)
     {
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (keyword is not null) children.Add(keyword);
         children.Add(Take());
         ParseBindings(children, SyntaxKind.CloseBraceToken);
@@ -688,7 +723,7 @@ internal sealed class Parser
 
     private GreenNode ParseInherit()
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         if (Peek() == SyntaxKind.OpenParenToken)
         {
             var open = Take();
@@ -704,7 +739,7 @@ internal sealed class Parser
 
     private GreenNode ParseAttrPath()
     {
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (!IsAttrStart(Peek()))
         {
             children.Add(Missing("an attribute name"));
