@@ -121,30 +121,39 @@ public static class Program
             var defaults = new List<double>();
             var untiered = new List<double>();
             var nix = new List<double>();
+            var defaultsCpu = new List<double>();
+            var untieredCpu = new List<double>();
+            var nixCpu = new List<double>();
             var nixFailures = 0;
             string? firstOutput = null;
             for (var run = 0; run < runs; run++)
             {
-                defaults.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out var output, out _, null).TotalSeconds);
+                defaults.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out var output, out _, null, out var cpu).TotalSeconds);
+                defaultsCpu.Add(cpu);
                 firstOutput ??= output;
-                untiered.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out _, out _, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }).TotalSeconds);
+                untiered.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out _, out _, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }, out cpu).TotalSeconds);
+                untieredCpu.Add(cpu);
                 var nixTime = TimeSpan.Zero;
+                var nixCpuTime = 0.0;
                 foreach (var chunk in files.Chunk(400))
                 {
                     var args = new List<string> { "--parse" };
                     args.AddRange(chunk);
-                    nixTime += Time("nix-instantiate", args, out _, out var code, null);
+                    nixTime += Time("nix-instantiate", args, out _, out var code, null, out cpu);
+                    nixCpuTime += cpu;
                     if (code != 0 && run == 0) nixFailures++;
                 }
                 nix.Add(nixTime.TotalSeconds);
+                nixCpu.Add(nixCpuTime);
             }
             Console.Write(firstOutput);
             Console.WriteLine();
             Console.WriteLine($"{files.Count} files, {runs} runs each, whole processes (startup included): median [min-max]");
-            Console.WriteLine($"FlakeTools, default runtime settings (tiered JIT, no warm-up): {Summary(defaults)}");
-            Console.WriteLine($"FlakeTools, tiered compilation off:                         {Summary(untiered)}");
-            Console.WriteLine($"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes):                  {Summary(nix)}{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
-            Console.WriteLine($"ratio nix / FlakeTools (default settings): {Median(nix) / Median(defaults):F2}x");
+            Console.WriteLine($"{"",-62} {"wall",-22} {"CPU (user+sys)",-22}");
+            Console.WriteLine($"{"FlakeTools, default runtime settings (tiered JIT, no warm-up)",-62} {Summary(defaults),-22} {Summary(defaultsCpu),-22}");
+            Console.WriteLine($"{"FlakeTools, tiered compilation off",-62} {Summary(untiered),-22} {Summary(untieredCpu),-22}");
+            Console.WriteLine($"{$"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes)",-62} {Summary(nix),-22} {Summary(nixCpu),-22}{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
+            Console.WriteLine($"ratio nix / FlakeTools (default settings): wall {Median(nix) / Median(defaults):F2}x, CPU {Median(nixCpu) / Median(defaultsCpu):F2}x");
             return 0;
         }
         finally
@@ -161,8 +170,36 @@ public static class Program
 
     private static string Summary(List<double> values) => $"{Median(values):F2} s [{values.Min():F2}-{values.Max():F2}]";
 
-    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code, Dictionary<string, string>? environment)
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct RUsage
     {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRUsage(int who, out RUsage usage);
+
+    /// <summary>CPU time (user + system) of all waited-for child processes so far (Linux; zero elsewhere).</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        try
+        {
+            if (GetRUsage(-1, out var usage) != 0) return 0; // RUSAGE_CHILDREN
+            return usage.UserSeconds + usage.SystemSeconds + (usage.UserMicroseconds + usage.SystemMicroseconds) / 1e6;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code, Dictionary<string, string>? environment) =>
+        Time(program, args, out stdout, out code, environment, out _);
+
+    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code, Dictionary<string, string>? environment, out double cpuSeconds)
+    {
+        var cpuBefore = ChildrenCpuSeconds();
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The child runs with the runtime's defaults unless told otherwise.
         info.Environment.Remove("DOTNET_TieredCompilation");
@@ -179,6 +216,7 @@ public static class Program
         stdout = output.Result;
         _ = error.Result;
         code = process.ExitCode;
+        cpuSeconds = ChildrenCpuSeconds() - cpuBefore;
         return stopwatch.Elapsed;
     }
 }

@@ -34,8 +34,8 @@ public sealed class SyntaxTree
     public static SyntaxTree Parse(string text, string? filePath)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var (root, raw) = Parser.ParseRoot(text);
-        return new SyntaxTree(text, filePath, root, tree => tree.ToDiagnostics(raw));
+        var (root, raw, checkTargets) = Parser.ParseRoot(text);
+        return new SyntaxTree(text, filePath, root, tree => tree.ToDiagnostics(raw, checkTargets));
     }
 
     /// <summary>A tree built by an edit: its text comes from the new green root, its diagnostics from parsing that text anew.</summary>
@@ -118,9 +118,9 @@ public sealed class SyntaxTree
         return starts.ToArray();
     }
 
-    private IReadOnlyList<Diagnostic> ToDiagnostics(List<RawDiagnostic> raw)
+    private IReadOnlyList<Diagnostic> ToDiagnostics(List<RawDiagnostic> raw, List<(GreenNode Node, int Offset)> checkTargets)
     {
-        ParseChecks.Run(this, _green, raw);
+        ParseChecks.Run(this, checkTargets, raw);
         if (raw.Count == 0) return Array.Empty<Diagnostic>();
         var result = new List<Diagnostic>(raw.Count);
         foreach (var item in raw.Count == 1 ? raw : (IEnumerable<RawDiagnostic>)raw.OrderBy(d => d.Start))

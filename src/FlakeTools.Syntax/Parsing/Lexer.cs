@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 
@@ -36,11 +37,13 @@ internal sealed class Lexer
     }
 
     /// <summary>Hands a token list from <see cref="Lex"/> back for the next file, once it has been read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Release(List<RawToken> tokens)
     {
         if (tokens.Capacity <= 1 << 20) s_spare = tokens;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (List<RawToken> Tokens, List<RawDiagnostic> Diagnostics) Lex(string text)
     {
         var lexer = new Lexer(text);
@@ -50,23 +53,29 @@ internal sealed class Lexer
 
     private Mode Current => _modes.Count == 0 ? Mode.Default : _modes.Peek();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Push(Mode mode) => _modes.Push(mode);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Pop()
     {
         if (_modes.Count > 0) _modes.Pop();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private char At(int index) => index < _text.Length ? _text[index] : '\0';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AtEnd(int index) => index >= _text.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(SyntaxKind kind, int length)
     {
         _tokens.Add(new RawToken(kind, _pos, length));
         _pos += length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         if (_text.Length > 0 && _text[0] == '\uFEFF')
@@ -89,11 +98,13 @@ internal sealed class Lexer
         _tokens.Add(new RawToken(SyntaxKind.EndOfFileToken, _pos, 0));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PathTrailingSlash() =>
         _diagnostics.Add(new RawDiagnostic(_pos, 0, "path has a trailing slash; remove the final '/'"));
 
     // ---------------- default mode ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexDefault()
     {
         var c = _text[_pos];
@@ -230,6 +241,7 @@ internal sealed class Lexer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SyntaxKind SingleCharKind(char c) => c switch
     {
         '[' => SyntaxKind.OpenBracketToken,
@@ -253,6 +265,7 @@ internal sealed class Lexer
         _ => SyntaxKind.UnknownToken,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchOperator(int i, out SyntaxKind kind)
     {
         var c0 = At(i);
@@ -277,6 +290,7 @@ internal sealed class Lexer
         return kind == SyntaxKind.None ? 0 : 2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SyntaxKind KeywordOrIdentifier(int start, int length) => _text.AsSpan(start, length) switch
     {
         "if" => SyntaxKind.IfKeyword,
@@ -292,21 +306,29 @@ internal sealed class Lexer
         _ => SyntaxKind.IdentifierToken,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsIdStart(char c) => IsLetter(c) || c == '_';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsIdChar(char c) => IsLetter(c) || IsDigit(c) || c is '_' or '\'' or '-';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsPathChar(char c) => IsLetter(c) || IsDigit(c) || c is '.' or '_' or '-' or '+';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsUriSchemeChar(char c) => IsLetter(c) || IsDigit(c) || c is '+' or '-' or '.';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsUriChar(char c) => IsLetter(c) || IsDigit(c) ||
         c is '%' or '/' or '?' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or '-' or '_' or '.' or '!' or '~' or '*' or '\'';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchIdentifier(int i)
     {
         var end = i + 1;
@@ -314,6 +336,7 @@ internal sealed class Lexer
         return end - i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchInteger(int i)
     {
         var end = i;
@@ -322,6 +345,7 @@ internal sealed class Lexer
     }
 
     // (([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchFloat(int i)
     {
         var end = i;
@@ -357,6 +381,7 @@ internal sealed class Lexer
     private int _runStart = -1;
     private int _runEnd = -1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PathCharRunEnd(int i)
     {
         if (i >= _runStart && i < _runEnd) return _runEnd;
@@ -371,6 +396,7 @@ internal sealed class Lexer
     }
 
     // {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchPath(int i)
     {
         var end = PathCharRunEnd(i);
@@ -387,6 +413,7 @@ internal sealed class Lexer
     }
 
     // {PATH_CHAR}*\/
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchPathSegment(int i)
     {
         var end = PathCharRunEnd(i);
@@ -394,6 +421,7 @@ internal sealed class Lexer
     }
 
     // \~(\/{PATH_CHAR}+)+\/?
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchHomePath(int i)
     {
         var end = i + 1;
@@ -410,6 +438,7 @@ internal sealed class Lexer
     }
 
     // \<{PATH_CHAR}+(\/{PATH_CHAR}+)*\>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchSearchPath(int i)
     {
         var end = i + 1;
@@ -424,6 +453,7 @@ internal sealed class Lexer
     }
 
     // [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[a-zA-Z0-9\%\/\?\:\@\&\=\+\$\,\-\_\.\!\~\*\']+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchUri(int i)
     {
         var end = i + 1;
@@ -437,6 +467,7 @@ internal sealed class Lexer
 
     // ---------------- strings ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexString()
     {
         var c = _text[_pos];
@@ -477,6 +508,7 @@ internal sealed class Lexer
         Emit(SyntaxKind.StringTextToken, end - _pos);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexIndentedString()
     {
         var c = _text[_pos];
@@ -525,6 +557,7 @@ internal sealed class Lexer
 
     // ---------------- paths ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexInPath()
     {
         var c = _text[_pos];

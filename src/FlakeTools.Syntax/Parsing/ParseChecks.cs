@@ -18,8 +18,9 @@ namespace FlakeTools.Syntax.Parsing;
 /// <item>an integer beyond 64 bits, a float beyond the range of a double.</item>
 /// </list>
 /// A name written <c>${"a"}</c> (a plain string, possibly parenthesised) is static, as in Nix.
-/// The walk is over the green tree with running offsets; only attribute names that are strings
-/// get a (detached) red node, to decode their escapes.
+/// The parser hands over the sets, lets and patterns it built, with their offsets (no walk over the
+/// whole tree); only attribute names that are strings get a (detached) red node, to decode their
+/// escapes. The number checks run in the parser itself (<see cref="NumberProblem"/>).
 /// </summary>
 internal sealed class ParseChecks
 {
@@ -32,14 +33,13 @@ internal sealed class ParseChecks
         _diagnostics = diagnostics;
     }
 
-    public static void Run(SyntaxTree tree, GreenNode root, List<RawDiagnostic> diagnostics)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(SyntaxTree tree, List<(GreenNode Node, int Offset)> targets, List<RawDiagnostic> diagnostics)
     {
+        if (targets.Count == 0) return;
         var checks = new ParseChecks(tree, diagnostics);
-        var stack = new Stack<(GreenNode Node, int Offset)>();
-        stack.Push((root, 0));
-        while (stack.Count > 0)
+        foreach (var (node, offset) in targets)
         {
-            var (node, offset) = stack.Pop();
             switch (node.Kind)
             {
                 case SyntaxKind.AttrSet:
@@ -51,15 +51,6 @@ internal sealed class ParseChecks
                 case SyntaxKind.Pattern:
                     checks.CheckFormals(node, offset);
                     break;
-                case SyntaxKind.Literal:
-                    checks.CheckNumber((GreenToken)node.Children[0], offset);
-                    break;
-            }
-            var childOffset = offset;
-            foreach (var child in node.Children)
-            {
-                if (child is GreenNode inner && inner.Kind != SyntaxKind.Error) stack.Push((inner, childOffset));
-                childOffset += child.FullWidth;
             }
         }
     }
@@ -127,6 +118,7 @@ internal sealed class ParseChecks
     /// (for a set literal that is merged into another; its own problems are reported when the walk
     /// reaches it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SetModel? BuildSet(GreenNode node, int offset, bool isLet, bool report)
     {
         if (report && AllNamesSimpleAndDistinct(node)) return null; // nothing to report, nothing to merge
@@ -152,6 +144,7 @@ internal sealed class ParseChecks
     /// The common case, checked without building a model: every member defines one plain
     /// identifier (no paths, no strings, no dynamic names) and no name comes twice.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllNamesSimpleAndDistinct(GreenNode node)
     {
         var names = s_names ??= new HashSet<string>(StringComparer.Ordinal);
@@ -184,6 +177,7 @@ internal sealed class ParseChecks
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddBinding(SetModel set, GreenNode binding, int offset, bool isLet, bool report)
     {
         GreenNode? path = null;
@@ -261,6 +255,7 @@ internal sealed class ParseChecks
     /// merges in turn. Nix 2.8 stops at the first level (it refuses any name both sets define);
     /// that difference is reported as a warning.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Merge(SetModel target, SetModel source, List<string> path, bool report, int depth)
     {
         foreach (var (key, definition) in source.Attributes)
@@ -289,6 +284,7 @@ internal sealed class ParseChecks
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddInherit(SetModel set, GreenNode inherit, int offset, bool report)
     {
         var childOffset = offset;
@@ -315,6 +311,7 @@ internal sealed class ParseChecks
     }
 
     /// <summary>The attribute-set literal an attribute's value is (<c>{ }</c> or <c>rec { }</c>, parentheses allowed), with its offset; else null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (GreenNode? Literal, int Offset) SetLiteral(GreenNode value, int offset)
     {
         while (value.Kind == SyntaxKind.Parenthesized)
@@ -339,6 +336,7 @@ internal sealed class ParseChecks
         return (value, offset);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<Name>? Names(GreenNode path, int offset)
     {
         var names = new List<Name>(path.Children.Length / 2 + 1);
@@ -355,6 +353,7 @@ internal sealed class ParseChecks
         return names;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Name NameOf(GreenNode node, int offset)
     {
         var first = node.FirstToken();
@@ -367,6 +366,7 @@ internal sealed class ParseChecks
         return new Name(value, start, length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Duplicate(List<Name> names, int upTo, int previous)
     {
         var parts = new List<string>(upTo + 1);
@@ -379,6 +379,7 @@ internal sealed class ParseChecks
 
     // ---------------- formals ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckFormals(GreenNode pattern, int offset)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -420,14 +421,14 @@ internal sealed class ParseChecks
 
     // ---------------- numbers ----------------
 
-    private void CheckNumber(GreenToken token, int offset)
+    /// <summary>Why Nix refuses a number token, or null when it does not.</summary>
+    public static string? NumberProblem(GreenToken token)
     {
-        var start = offset + token.LeadingWidth;
         if (token.Kind == SyntaxKind.IntegerToken)
         {
             if (!long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                Report(start, token.Text.Length, DiagnosticSeverity.Error, $"invalid integer '{token.Text}': Nix integers are 64-bit (at most 9223372036854775807)");
+                return $"invalid integer '{token.Text}': Nix integers are 64-bit (at most 9223372036854775807)";
             }
         }
         else if (token.Kind == SyntaxKind.FloatToken)
@@ -436,9 +437,10 @@ internal sealed class ParseChecks
             if (double.TryParse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
                 && (double.IsInfinity(value) || (Math.Abs(value) < 2.2250738585072014E-308 && HasNonZeroDigit(token.Text))))
             {
-                Report(start, token.Text.Length, DiagnosticSeverity.Error, $"invalid float '{token.Text}': it is beyond the range of a 64-bit float");
+                return $"invalid float '{token.Text}': it is beyond the range of a 64-bit float";
             }
         }
+        return null;
     }
 
     private static bool HasNonZeroDigit(string text)
@@ -453,14 +455,17 @@ internal sealed class ParseChecks
 
     // ---------------- reporting ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Where(int position)
     {
         var line = _tree.GetLinePosition(position);
         return $"line {line.Line}, column {line.Column}";
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Report(Name name, string message) => Report(name.Start, name.Length, DiagnosticSeverity.Error, message);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Report(int start, int length, DiagnosticSeverity severity, string message) =>
         _diagnostics.Add(new RawDiagnostic(start, length, message, severity));
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 
 namespace FlakeTools.Syntax.Parsing;
@@ -27,6 +28,7 @@ internal sealed class TextTable
     /// A one-piece trivia array, shared: most tokens carry exactly one space or one line break.
     /// Green arrays are never mutated, so sharing them is safe.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GreenTrivia[] Single(SyntaxKind kind, string text)
     {
         var index = (int)((uint)(text.GetHashCode() ^ (int)kind) & (uint)(_singleTrivia.Length - 1));
@@ -37,6 +39,7 @@ internal sealed class TextTable
         return created;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(string source, int start, int length)
     {
         if (length == 0) return string.Empty;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -73,6 +74,7 @@ internal sealed class GreenToken : GreenElement
         foreach (var trivia in Trailing) builder.Append(trivia.Text);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int WriteTo(Span<char> destination)
     {
         var written = 0;
@@ -135,6 +137,7 @@ internal sealed class GreenNode : GreenElement
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int WriteTo(Span<char> destination)
     {
         // Iterative, as above.
