@@ -11,7 +11,10 @@ namespace FlakeTools.Bench;
 /// <summary>
 /// Benchmarks (not tests). Usage:
 ///   parse [--once] &lt;folder | @list.txt&gt;...  parse and round-trip every .nix; files, bytes, MB/s, peak memory
-///   compare-nix &lt;folder | @list.txt&gt;...    whole-process time of `parse` against nix-instantiate --parse over the same files
+///   compare-nix [--runs N] &lt;folder | @list.txt&gt;...  whole-process time of `parse --once` (default runtime
+///                                         settings, and with tiered compilation off) against nix-instantiate --parse
+///   tree [bindings...]                    parse a set of that many bindings and walk it (default 10000 40000 100000)
+///   phases &lt;folder&gt;...                    allocations of each parsing phase over the files
 ///   lock &lt;nodes&gt;                          read and resolve a generated flake.lock of that many nodes
 ///   lock-shapes [folder]                  diamonds of shared nodes and long chains: listing, checks, optimiser (and write them to folder)
 ///   configs [--show] &lt;flake&gt;...           read every configuration and module graph; counts and times
@@ -30,6 +33,8 @@ public static class Program
             "lock-shapes" => LockShapesBench.Run(rest.Length > 0 ? rest[0] : null),
             "configs" => ConfigurationBench.Run(rest),
             "synthetic-configs" => ConfigurationBench.Synthetic(rest),
+            "tree" => TreeBench.Run(rest),
+            "phases" => PhaseBench.Run(Files(rest)),
             "lock" => LockBench.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000),
             _ => Usage(),
         };
@@ -37,7 +42,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix <folder | @list.txt>... | lock [nodes] | configs [--show] <flake>... | synthetic-configs [modules] | lock-shapes [folder]");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix [--runs N] <folder | @list.txt>... | tree [bindings...] | phases <folder>... | lock [nodes] | lock-shapes [folder] | configs [--show] <flake>... | synthetic-configs [modules]");
         return 2;
     }
 
@@ -59,15 +64,18 @@ public static class Program
         var bytes = files.Sum(f => new FileInfo(f).Length);
 
         // The first pass is cold (the JIT compiles as it goes), as in one run of a command.
-        var (cold, failures, withErrors, _) = Pass(texts);
+        var (cold, failures, withErrors, coldAllocated) = Pass(texts);
         // Later passes show the steady state of a long-lived process such as a pwsh session.
-        var (warmTime, _, _, allocated) = warm ? Pass(texts) : (TimeSpan.Zero, 0, 0, 0L);
+        // (Three passes, the last one reported: with tiered compilation the hot code is rejitted meanwhile.)
+        var (warmTime, _, _, allocated) = (TimeSpan.Zero, 0, 0, 0L);
+        for (var pass = 0; warm && pass < 3; pass++) (warmTime, _, _, allocated) = Pass(texts);
         using var process = Process.GetCurrentProcess();
         process.Refresh();
 
         Console.WriteLine($"files:               {files.Count}");
         Console.WriteLine($"bytes:               {bytes:N0}");
-        Console.WriteLine($"first pass (cold):   {cold.TotalMilliseconds:F0} ms, {bytes / 1e6 / cold.TotalSeconds:F1} MB/s");
+        Console.WriteLine($"first pass (cold):   {cold.TotalMilliseconds:F0} ms, {bytes / 1e6 / cold.TotalSeconds:F1} MB/s, {coldAllocated / 1e6:F1} MB allocated ({(double)coldAllocated / bytes:F1} bytes per input byte)");
+        Console.WriteLine($"tiered compilation:  {(AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out var tiered) ? tiered.ToString() : Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0" ? "False (environment)" : "default (on)")}");
         if (warm)
         {
             Console.WriteLine($"second pass (warm):  {warmTime.TotalMilliseconds:F0} ms, {bytes / 1e6 / warmTime.TotalSeconds:F1} MB/s");
@@ -96,33 +104,63 @@ public static class Program
     }
 
     /// <summary>
-    /// One whole process of ours (startup included) against nix-instantiate --parse over the same
-    /// files (as few processes as the argument-length limit allows).
+    /// Whole processes, startup included, over the same files: ours (`parse --once`: one cold pass,
+    /// parse + round-trip + diagnostics) with the runtime's default settings (tiered JIT, nothing
+    /// precompiled: how the module runs inside pwsh), ours with tiered compilation off, and
+    /// nix-instantiate --parse (as few processes as the argument-length limit allows). Each is run
+    /// <c>--runs</c> times (default 5), alternating; the median is reported, with min and max.
     /// </summary>
-    private static int CompareNix(string[] inputs)
+    private static int CompareNix(string[] arguments)
     {
+        var runs = 5;
+        var inputs = new List<string>();
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (arguments[i] == "--runs") runs = int.Parse(arguments[++i], System.Globalization.CultureInfo.InvariantCulture);
+            else inputs.Add(arguments[i]);
+        }
         var files = Files(inputs);
         var list = Path.Combine(Path.GetTempPath(), $"flaketools-bench-{Environment.ProcessId}.txt");
         File.WriteAllLines(list, files);
         try
         {
             var self = typeof(Program).Assembly.Location;
-            var ours = Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out var ourOutput);
-            Console.Write(ourOutput);
-
-            var nixTime = TimeSpan.Zero;
+            var defaults = new List<double>();
+            var untiered = new List<double>();
+            var nix = new List<double>();
+            var defaultsCpu = new List<double>();
+            var untieredCpu = new List<double>();
+            var nixCpu = new List<double>();
             var nixFailures = 0;
-            foreach (var chunk in files.Chunk(400))
+            string? firstOutput = null;
+            for (var run = 0; run < runs; run++)
             {
-                var args = new List<string> { "--parse" };
-                args.AddRange(chunk);
-                nixTime += Time("nix-instantiate", args, out _, out var code);
-                if (code != 0) nixFailures++;
+                defaults.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out var output, out _, null, out var cpu).TotalSeconds);
+                defaultsCpu.Add(cpu);
+                firstOutput ??= output;
+                untiered.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out _, out _, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }, out cpu).TotalSeconds);
+                untieredCpu.Add(cpu);
+                var nixTime = TimeSpan.Zero;
+                var nixCpuTime = 0.0;
+                foreach (var chunk in files.Chunk(400))
+                {
+                    var args = new List<string> { "--parse" };
+                    args.AddRange(chunk);
+                    nixTime += Time("nix-instantiate", args, out _, out var code, null, out cpu);
+                    nixCpuTime += cpu;
+                    if (code != 0 && run == 0) nixFailures++;
+                }
+                nix.Add(nixTime.TotalSeconds);
+                nixCpu.Add(nixCpuTime);
             }
+            Console.Write(firstOutput);
             Console.WriteLine();
-            Console.WriteLine($"FlakeTools (one process, startup included): {ours.TotalSeconds:F2} s");
-            Console.WriteLine($"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes):     {nixTime.TotalSeconds:F2} s{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
-            Console.WriteLine($"ratio nix / FlakeTools: {nixTime.TotalSeconds / ours.TotalSeconds:F2}x");
+            Console.WriteLine($"{files.Count} files, {runs} runs each, whole processes (startup included): median [min-max]");
+            Console.WriteLine($"{"",-62} {"wall",-22} {"CPU (user+sys)",-22}");
+            Console.WriteLine($"{"FlakeTools, default runtime settings (tiered JIT, no warm-up)",-62} {Summary(defaults),-22} {Summary(defaultsCpu),-22}");
+            Console.WriteLine($"{"FlakeTools, tiered compilation off",-62} {Summary(untiered),-22} {Summary(untieredCpu),-22}");
+            Console.WriteLine($"{$"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes)",-62} {Summary(nix),-22} {Summary(nixCpu),-22}{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
+            Console.WriteLine($"ratio nix / FlakeTools (default settings): wall {Median(nix) / Median(defaults):F2}x, CPU {Median(nixCpu) / Median(defaultsCpu):F2}x");
             return 0;
         }
         finally
@@ -131,11 +169,50 @@ public static class Program
         }
     }
 
-    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout) => Time(program, args, out stdout, out _);
-
-    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code)
+    private static double Median(List<double> values)
     {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Summary(List<double> values) => $"{Median(values):F2} s [{values.Min():F2}-{values.Max():F2}]";
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRUsage(int who, out RUsage usage);
+
+    /// <summary>CPU time (user + system) of all waited-for child processes so far (Linux; zero elsewhere).</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        try
+        {
+            if (GetRUsage(-1, out var usage) != 0) return 0; // RUSAGE_CHILDREN
+            return usage.UserSeconds + usage.SystemSeconds + (usage.UserMicroseconds + usage.SystemMicroseconds) / 1e6;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code, Dictionary<string, string>? environment) =>
+        Time(program, args, out stdout, out code, environment, out _);
+
+    private static TimeSpan Time(string program, IEnumerable<string> args, out string stdout, out int code, Dictionary<string, string>? environment, out double cpuSeconds)
+    {
+        var cpuBefore = ChildrenCpuSeconds();
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The child runs with the runtime's defaults unless told otherwise.
+        info.Environment.Remove("DOTNET_TieredCompilation");
+        info.Environment.Remove("DOTNET_TieredPGO");
+        info.Environment.Remove("DOTNET_ReadyToRun");
+        if (environment is not null) foreach (var (key, value) in environment) info.Environment[key] = value;
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
@@ -146,6 +223,7 @@ public static class Program
         stdout = output.Result;
         _ = error.Result;
         code = process.ExitCode;
+        cpuSeconds = ChildrenCpuSeconds() - cpuBefore;
         return stopwatch.Elapsed;
     }
 }

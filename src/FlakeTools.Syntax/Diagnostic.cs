@@ -11,7 +11,10 @@ public enum DiagnosticSeverity
     Error,
 }
 
-/// <summary>A problem found in Nix source, with where it is.</summary>
+/// <summary>
+/// A problem found in Nix source, with where it is. <see cref="FilePath"/> says which file when
+/// findings from many files are put together; it is null for text that came from no file.
+/// </summary>
 /// <param name="Message">What is wrong, for people.</param>
 /// <param name="Span">Where in the text.</param>
 /// <param name="Line">One-based line of the span start.</param>
@@ -19,6 +22,13 @@ public enum DiagnosticSeverity
 /// <param name="Severity">How serious it is.</param>
 public sealed record Diagnostic(string Message, TextSpan Span, int Line, int Column, DiagnosticSeverity Severity)
 {
-    /// <inheritdoc />
-    public override string ToString() => $"{Line}:{Column}: {Severity.ToString().ToLowerInvariant()}: {Message}";
+    /// <summary>The file the text came from, or null when it came from no file (or it is not known).</summary>
+    public string? FilePath { get; init; }
+
+    /// <summary>A copy that names <paramref name="filePath"/> as the file.</summary>
+    public Diagnostic WithFilePath(string? filePath) => this with { FilePath = filePath };
+
+    /// <summary><c>line:column: severity: message</c>, preceded by <c>path:</c> when the file is known.</summary>
+    public override string ToString() =>
+        $"{(FilePath is null ? "" : FilePath + ":")}{Line}:{Column}: {Severity.ToString().ToLowerInvariant()}: {Message}";
 }

@@ -109,6 +109,10 @@ public enum SyntaxKind
     ArrowToken,
     /// <summary><c>!</c>.</summary>
     BangToken,
+    /// <summary><c>|&gt;</c>: pipe into (<c>x |&gt; f</c> is <c>f x</c>; Nix 2.24+, experimental feature <c>pipe-operators</c>).</summary>
+    PipeIntoToken,
+    /// <summary><c>&lt;|</c>: pipe from (<c>f &lt;| x</c> is <c>f x</c>; Nix 2.24+, experimental feature <c>pipe-operators</c>).</summary>
+    PipeFromToken,
     /// <summary><c>if</c>.</summary>
     IfKeyword,
     /// <summary><c>then</c>.</summary>
@@ -242,6 +246,8 @@ public static class SyntaxKindFacts
         SyntaxKind.BarBarToken => "||",
         SyntaxKind.ArrowToken => "->",
         SyntaxKind.BangToken => "!",
+        SyntaxKind.PipeIntoToken => "|>",
+        SyntaxKind.PipeFromToken => "<|",
         SyntaxKind.IfKeyword => "if",
         SyntaxKind.ThenKeyword => "then",
         SyntaxKind.ElseKeyword => "else",

@@ -16,27 +16,37 @@ public sealed class SyntaxTree
     private int[]? _lineStarts;
     private RootSyntax? _root;
 
-    private SyntaxTree(string text, GreenNode green, Func<SyntaxTree, IReadOnlyList<Diagnostic>> diagnostics)
+    private SyntaxTree(string text, string? filePath, GreenNode green, Func<SyntaxTree, IReadOnlyList<Diagnostic>> diagnostics)
     {
         Text = text;
+        FilePath = filePath;
         _green = green;
         _diagnostics = new Lazy<IReadOnlyList<Diagnostic>>(() => diagnostics(this));
     }
 
     /// <summary>Parses Nix source text. Never throws on bad input; problems are in <see cref="Diagnostics"/>.</summary>
-    public static SyntaxTree Parse(string text)
+    public static SyntaxTree Parse(string text) => Parse(text, null);
+
+    /// <summary>
+    /// Parses Nix source text read from <paramref name="filePath"/>; the path is only a label: it
+    /// goes into <see cref="FilePath"/> and every diagnostic, and is never read.
+    /// </summary>
+    public static SyntaxTree Parse(string text, string? filePath)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var (root, raw) = Parser.ParseRoot(text);
-        return new SyntaxTree(text, root, tree => tree.ToDiagnostics(raw));
+        var (root, raw, checkTargets) = Parser.ParseRoot(text);
+        return new SyntaxTree(text, filePath, root, tree => tree.ToDiagnostics(raw, checkTargets));
     }
 
     /// <summary>A tree built by an edit: its text comes from the new green root, its diagnostics from parsing that text anew.</summary>
-    internal static SyntaxTree FromGreen(GreenNode root)
+    internal static SyntaxTree FromGreen(GreenNode root, string? filePath)
     {
         var text = root.ToFullString();
-        return new SyntaxTree(text, root, _ => Parse(text).Diagnostics);
+        return new SyntaxTree(text, filePath, root, _ => Parse(text, filePath).Diagnostics);
     }
+
+    /// <summary>The file the text came from, as given to <see cref="Parse(string, string?)"/>; null when none was given.</summary>
+    public string? FilePath { get; }
 
     /// <summary>The source text.</summary>
     public string Text { get; }
@@ -44,7 +54,16 @@ public sealed class SyntaxTree
     internal GreenNode Green => _green;
 
     /// <summary>The root node: one expression and the end of the file.</summary>
-    public RootSyntax Root => _root ??= (RootSyntax)SyntaxNodeFactory.Create(this, null, _green, 0, 0);
+    public RootSyntax Root
+    {
+        get
+        {
+            if (_root is { } root) return root;
+            // Several threads may read one tree: all of them get the same root.
+            var created = (RootSyntax)SyntaxNodeFactory.Create(this, null, _green, 0, 0);
+            return System.Threading.Interlocked.CompareExchange(ref _root, created, null) ?? created;
+        }
+    }
 
     /// <summary>Problems found in the text, in order.</summary>
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics.Value;
@@ -99,13 +118,15 @@ public sealed class SyntaxTree
         return starts.ToArray();
     }
 
-    private IReadOnlyList<Diagnostic> ToDiagnostics(List<RawDiagnostic> raw)
+    private IReadOnlyList<Diagnostic> ToDiagnostics(List<RawDiagnostic> raw, List<(GreenNode Node, int Offset)> checkTargets)
     {
+        ParseChecks.Run(this, checkTargets, raw);
+        if (raw.Count == 0) return Array.Empty<Diagnostic>();
         var result = new List<Diagnostic>(raw.Count);
-        foreach (var item in raw.OrderBy(d => d.Start))
+        foreach (var item in raw.Count == 1 ? raw : (IEnumerable<RawDiagnostic>)raw.OrderBy(d => d.Start))
         {
             var position = GetLinePosition(item.Start);
-            result.Add(new Diagnostic(item.Message, new TextSpan(item.Start, item.Length), position.Line, position.Column, DiagnosticSeverity.Error));
+            result.Add(new Diagnostic(item.Message, new TextSpan(item.Start, item.Length), position.Line, position.Column, item.Severity) { FilePath = FilePath });
         }
         return result;
     }

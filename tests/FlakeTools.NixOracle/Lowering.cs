@@ -132,6 +132,9 @@ public sealed class Lowering
         Desugared Call(string name, Desugared a, Desugared b) => DCall.Make(new DVar(name), new[] { a, b });
         return op switch
         {
+            // Nix 2.24+ builds a call for a pipe: `x |> f` and `f <| x` are both `f x`.
+            SyntaxKind.PipeIntoToken => DCall.Make(right, new[] { left }),
+            SyntaxKind.PipeFromToken => DCall.Make(left, new[] { right }),
             SyntaxKind.PlusToken => DConcat.Make(new[] { left, right }),
             SyntaxKind.MinusToken => Call("__sub", left, right),
             SyntaxKind.StarToken => Call("__mul", left, right),
@@ -150,13 +153,8 @@ public sealed class Lowering
         if (lambda.Parameter is IdentifierSyntax identifier) return new DLambda(identifier.Name, null, false, body);
         var pattern = (PatternSyntax)lambda.Parameter;
         var formals = new List<(string, Desugared?)>();
-        var seen = new HashSet<string>();
-        foreach (var formal in pattern.Formals)
-        {
-            if (!seen.Add(formal.Name)) throw new NixSemanticException($"duplicate formal function argument '{formal.Name}'");
-            formals.Add((formal.Name, formal.Default is null ? null : Expr(formal.Default)));
-        }
-        if (pattern.BindName is { } bind && seen.Contains(bind)) throw new NixSemanticException($"duplicate formal function argument '{bind}'");
+        // Duplicate formals are the product's own diagnostics now (ParseChecks), checked by the oracle.
+        foreach (var formal in pattern.Formals) formals.Add((formal.Name, formal.Default is null ? null : Expr(formal.Default)));
         return new DLambda(pattern.BindName, formals, pattern.HasEllipsis, body);
     }
 
@@ -227,8 +225,7 @@ public sealed class Lowering
                 foreach (var namePart in inherit.Names)
                 {
                     var name = AttrName(namePart);
-                    if (name.Static is null) throw new NixSemanticException("dynamic attributes not allowed in inherit");
-                    if (attrs.Attributes.ContainsKey(name.Static)) throw new NixSemanticException($"attribute '{name.Static}' already defined");
+                    if (name.Static is null || attrs.Attributes.ContainsKey(name.Static)) continue; // the product reports these
                     attrs.Attributes[name.Static] = source is null
                         ? new DAttrDef(new DVar(name.Static), inherited: true)
                         : new DAttrDef(new DSelect(source, new[] { name }, null), inherited: false);
@@ -237,13 +234,17 @@ public sealed class Lowering
             }
             var binding = (BindingSyntax)member;
             var path = AttrNames(binding.AttrPath.Parts);
-            if (!allowDynamic && path.Any(p => p.Static is null)) throw new NixSemanticException("dynamic attributes not allowed in let");
+            if (!allowDynamic && path[0].Static is null) continue; // the product reports a dynamic first name in let
             AddAttr(attrs, path, Expr(binding.Value!));
         }
         return attrs;
     }
 
-    /// <summary>Nix's addAttr: nested sets for attribute paths, merging of literal sets, duplicates rejected.</summary>
+    /// <summary>
+    /// Nix's addAttr: nested sets for attribute paths, literal sets defined at one name merged
+    /// (recursively, as current Nix does). Definitions Nix refuses are the product's diagnostics
+    /// (ParseChecks); here the later one is dropped so that lowering can go on.
+    /// </summary>
     private static void AddAttr(DAttrs attrs, List<DAttrName> path, Desugared value)
     {
         for (var i = 0; i < path.Count - 1; i++)
@@ -258,7 +259,7 @@ public sealed class Lowering
             }
             if (attrs.Attributes.TryGetValue(name.Static, out var existing))
             {
-                if (existing.Inherited || existing.Value is not DAttrs inner) throw new NixSemanticException($"attribute '{name.Static}' already defined");
+                if (existing.Inherited || existing.Value is not DAttrs inner) return;
                 attrs = inner;
             }
             else
@@ -274,19 +275,21 @@ public sealed class Lowering
             attrs.Dynamic.Add((last.Dynamic!, value));
             return;
         }
-        if (attrs.Attributes.TryGetValue(last.Static, out var current))
+        Insert(attrs, last.Static, new DAttrDef(value, false));
+    }
+
+    private static void Insert(DAttrs attrs, string key, DAttrDef definition)
+    {
+        if (!attrs.Attributes.TryGetValue(key, out var current))
         {
-            if (current.Value is DAttrs target && !current.Inherited && value is DAttrs source)
-            {
-                foreach (var (key, def) in source.Attributes)
-                {
-                    if (target.Attributes.ContainsKey(key)) throw new NixSemanticException($"attribute '{key}' already defined");
-                    target.Attributes[key] = def;
-                }
-                return;
-            }
-            throw new NixSemanticException($"attribute '{last.Static}' already defined");
+            attrs.Attributes[key] = definition;
+            return;
         }
-        attrs.Attributes[last.Static] = new DAttrDef(value, false);
+        if (current.Value is DAttrs target && !current.Inherited && definition.Value is DAttrs source && !definition.Inherited)
+        {
+            foreach (var (innerKey, def) in source.Attributes) Insert(target, innerKey, def);
+            // Nix before 2.17 dropped the dynamic attributes of the merged set; the oracle is 2.8.
+        
+        }
     }
 }

@@ -41,12 +41,13 @@ var results = new ConcurrentBag<OracleResult>();
 Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = jobs }, file => results.Add(oracle.Compare(file)));
 var byVerdict = results.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => g.Count());
 int Count(Verdict v) => byVerdict.TryGetValue(v, out var n) ? n : 0;
-var total = results.Count;
+var total = results.Count - Count(Verdict.NewerThanOracle);
 var agreeing = Count(Verdict.Agree) + Count(Verdict.BothReject);
 Console.WriteLine($"files: {total}");
 foreach (var verdict in Enum.GetValues<Verdict>()) Console.WriteLine($"  {verdict,-17} {Count(verdict)}");
 Console.WriteLine($"agreement: {agreeing}/{total} = {(total == 0 ? 100 : 100.0 * agreeing / total):F2}%");
-foreach (var result in results.Where(r => r.Verdict is not (Verdict.Agree or Verdict.BothReject)).OrderBy(r => r.File, StringComparer.Ordinal).Take(show))
+if (Count(Verdict.NewerThanOracle) > 0) Console.WriteLine($"  ({Count(Verdict.NewerThanOracle)} file(s) use syntax newer than this Nix, the pipe operators of Nix 2.24+: not decided, left out of the agreement)");
+foreach (var result in results.Where(r => r.Verdict is not (Verdict.Agree or Verdict.BothReject or Verdict.NewerThanOracle)).OrderBy(r => r.File, StringComparer.Ordinal).Take(show))
 {
     Console.WriteLine($"{result.Verdict}: {result.File}\n    {result.Detail}");
 }

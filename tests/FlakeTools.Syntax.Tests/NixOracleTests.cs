@@ -20,7 +20,9 @@ public class NixOracleTests
     public void AgreesWithNixInstantiateParse(string relativePath)
     {
         var result = new ParseOracle().Compare(Path.Combine(TestPaths.RepositoryRoot, relativePath));
-        Assert.True(result.Verdict is Verdict.Agree or Verdict.BothReject, $"{result.Verdict}: {result.Detail}");
+        Assert.True(result.Verdict is Verdict.Agree or Verdict.BothReject or Verdict.NewerThanOracle, $"{result.Verdict}: {result.Detail}");
+        // Only the pipe cases may be beyond Nix 2.8; they are checked by PipesMeanTheCallsNixBuilds.
+        if (result.Verdict == Verdict.NewerThanOracle) Assert.Contains("pipe", relativePath);
     }
 
     /// <summary>
@@ -34,8 +36,41 @@ public class NixOracleTests
         var oracle = new ParseOracle();
         var results = Directory.EnumerateFiles(corpus, "*.nix", SearchOption.AllDirectories).AsParallel().WithDegreeOfParallelism(2).Select(oracle.Compare).ToList();
         Assert.DoesNotContain(results, r => r.Verdict is Verdict.Crash or Verdict.RoundTripFailure);
-        var agreeing = results.Count(r => r.Verdict is Verdict.Agree or Verdict.BothReject);
-        Assert.True(agreeing >= results.Count * 0.99, $"{agreeing}/{results.Count} agree");
+        var decided = results.Where(r => r.Verdict != Verdict.NewerThanOracle).ToList();
+        var agreeing = decided.Count(r => r.Verdict is Verdict.Agree or Verdict.BothReject);
+        Assert.True(agreeing >= decided.Count * 0.99, $"{agreeing}/{decided.Count} agree");
+    }
+
+    /// <summary>
+    /// Nix 2.8 has no pipe operators, so it cannot parse our pipe cases; it can parse the calls
+    /// they stand for. Our lowering of each pipe text must equal Nix 2.8's parse of the call
+    /// written out by hand (what Nix 2.24+ builds for the pipe, per its parser.y).
+    /// </summary>
+    [NixTheory]
+    [InlineData("f: g: x: x |> f |> g", "f: g: x: g (f x)")]
+    [InlineData("f: g: x: g <| f <| x", "f: g: x: g (f x)")]
+    [InlineData("f: xs: xs ++ [ 1 ] |> map f |> builtins.length", "f: xs: builtins.length (map f (xs ++ [ 1 ]))")]
+    [InlineData("a: b: f: a -> b |> f", "a: b: f: f (a -> b)")]
+    [InlineData("a: b: f: f <| a // b", "a: b: f: f (a // b)")]
+    [InlineData("x: f: x |> (y: f y)", "x: f: (y: f y) x")]
+    [InlineData("c: x: f: if c then x |> f else f <| x", "c: x: f: if c then f x else f x")]
+    [InlineData("f: g: x: f <| (x |> g)", "f: g: x: f (g x)")]
+    public void PipesMeanTheCallsNixBuilds(string withPipes, string withoutPipes)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"flaketools-pipe-{Guid.NewGuid():N}.nix");
+        File.WriteAllText(file, withoutPipes);
+        try
+        {
+            var (code, stdout, stderr) = ParseOracle.Run("nix-instantiate", new[] { "--parse", file }, TimeSpan.FromSeconds(30));
+            Assert.True(code == 0, stderr);
+            var tree = SyntaxTree.Parse(withPipes);
+            Assert.False(tree.HasErrors, string.Join("; ", tree.Diagnostics));
+            Assert.Equal(ParseOracle.CanonicalOfNixOutput(stdout), new Lowering("/", "/").Lower(tree).Print());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

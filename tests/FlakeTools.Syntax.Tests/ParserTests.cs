@@ -71,6 +71,15 @@ public class ParserTests
     [InlineData("[ 1 (f x) a.b ]", "(list 1 (call f x) (select a .\"b\"))")]
     [InlineData("assert a; with b; c", "(assert a (with b c))")]
     [InlineData("if a then b else c", "(if a b c)")]
+    [InlineData("x |> f |> g", "(call g (call f x))")]
+    [InlineData("g <| f <| x", "(call g (call f x))")]
+    [InlineData("xs ++ [ 1 ] |> map f", "(call map f (++ xs (list 1)))")]
+    [InlineData("a -> b |> f", "(call f (-> a b))")]
+    [InlineData("f <| a // b", "(call f (// a b))")]
+    [InlineData("x |> (y: y)", "(call (lambda @y: y) x)")]
+    [InlineData("x: x |> f", "(lambda @x: (call f x))")]
+    [InlineData("if c then x |> f else f <| x", "(if c (call f x) (call f x))")]
+    [InlineData("x ? a ? b", "(has (has x .\"a\") .\"b\")")]
     public void ParsesAsNixDoes(string source, string desugared) => Assert.Equal(desugared, Lower(source));
 
     [Theory]
@@ -82,6 +91,11 @@ public class ParserTests
     [InlineData("./a/", "trailing slash")]
     [InlineData("\uFEFF1", "byte order mark")]
     [InlineData("1 2 }", "after the end of the expression")]
+    [InlineData("x |> f <| y", "do not mix")]
+    [InlineData("f <| x |> g", "do not mix")]
+    [InlineData("x |> if a then b else c", "expected an expression, found 'if'")]
+    [InlineData("{ a = 1; a = 2; }", "already defined")]
+    [InlineData("let ${x} = 1; in 2", "not allowed in 'let'")]
     public void RejectsWhatNixRejects(string source, string messagePart)
     {
         var tree = SyntaxTree.Parse(source);

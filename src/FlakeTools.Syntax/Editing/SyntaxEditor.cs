@@ -378,7 +378,7 @@ public static class SyntaxEditor
             current = parent.Green.WithChild(walk.IndexInParent, current);
             walk = parent;
         }
-        return SyntaxTree.FromGreen(current);
+        return SyntaxTree.FromGreen(current, node.Tree.FilePath);
     }
 
     /// <summary>Every edit must leave valid Nix when it started from valid Nix.</summary>

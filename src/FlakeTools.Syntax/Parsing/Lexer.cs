@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 
@@ -5,7 +6,7 @@ namespace FlakeTools.Syntax.Parsing;
 
 internal readonly record struct RawToken(SyntaxKind Kind, int Start, int Length);
 
-internal readonly record struct RawDiagnostic(int Start, int Length, string Message);
+internal readonly record struct RawDiagnostic(int Start, int Length, string Message, DiagnosticSeverity Severity = DiagnosticSeverity.Error);
 
 /// <summary>
 /// Splits Nix source into tokens and trivia the way Nix's own lexer does: the same longest-match
@@ -17,7 +18,12 @@ internal sealed class Lexer
     private enum Mode { Default, String, IndentedString, InPath, InPathSlash }
 
     private readonly string _text;
-    private readonly List<RawToken> _tokens = new();
+    private readonly List<RawToken> _tokens;
+
+    // The raw token list only lives until the green tokens are built: one list per thread is
+    // reused (a fresh one, with its growth copies, was a tenth of the parser's garbage).
+    [ThreadStatic]
+    private static List<RawToken>? s_spare;
     private readonly List<RawDiagnostic> _diagnostics = new();
     private readonly Stack<Mode> _modes = new();
     private int _pos;
@@ -25,8 +31,19 @@ internal sealed class Lexer
     private Lexer(string text)
     {
         _text = text;
+        _tokens = s_spare ?? new List<RawToken>(text.Length / 4 + 16);
+        s_spare = null;
+        _tokens.Clear();
     }
 
+    /// <summary>Hands a token list from <see cref="Lex"/> back for the next file, once it has been read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Release(List<RawToken> tokens)
+    {
+        if (tokens.Capacity <= 1 << 20) s_spare = tokens;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (List<RawToken> Tokens, List<RawDiagnostic> Diagnostics) Lex(string text)
     {
         var lexer = new Lexer(text);
@@ -36,23 +53,29 @@ internal sealed class Lexer
 
     private Mode Current => _modes.Count == 0 ? Mode.Default : _modes.Peek();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Push(Mode mode) => _modes.Push(mode);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Pop()
     {
         if (_modes.Count > 0) _modes.Pop();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private char At(int index) => index < _text.Length ? _text[index] : '\0';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AtEnd(int index) => index >= _text.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(SyntaxKind kind, int length)
     {
         _tokens.Add(new RawToken(kind, _pos, length));
         _pos += length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         if (_text.Length > 0 && _text[0] == '\uFEFF')
@@ -75,11 +98,13 @@ internal sealed class Lexer
         _tokens.Add(new RawToken(SyntaxKind.EndOfFileToken, _pos, 0));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PathTrailingSlash() =>
         _diagnostics.Add(new RawDiagnostic(_pos, 0, "path has a trailing slash; remove the final '/'"));
 
     // ---------------- default mode ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexDefault()
     {
         var c = _text[_pos];
@@ -216,6 +241,7 @@ internal sealed class Lexer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SyntaxKind SingleCharKind(char c) => c switch
     {
         '[' => SyntaxKind.OpenBracketToken,
@@ -239,6 +265,7 @@ internal sealed class Lexer
         _ => SyntaxKind.UnknownToken,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchOperator(int i, out SyntaxKind kind)
     {
         var c0 = At(i);
@@ -256,11 +283,14 @@ internal sealed class Lexer
             ('-', '>') => SyntaxKind.ArrowToken,
             ('/', '/') => SyntaxKind.SlashSlashToken,
             ('+', '+') => SyntaxKind.PlusPlusToken,
+            ('|', '>') => SyntaxKind.PipeIntoToken,
+            ('<', '|') => SyntaxKind.PipeFromToken,
             _ => SyntaxKind.None,
         };
         return kind == SyntaxKind.None ? 0 : 2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SyntaxKind KeywordOrIdentifier(int start, int length) => _text.AsSpan(start, length) switch
     {
         "if" => SyntaxKind.IfKeyword,
@@ -276,21 +306,29 @@ internal sealed class Lexer
         _ => SyntaxKind.IdentifierToken,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsIdStart(char c) => IsLetter(c) || c == '_';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsIdChar(char c) => IsLetter(c) || IsDigit(c) || c is '_' or '\'' or '-';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsPathChar(char c) => IsLetter(c) || IsDigit(c) || c is '.' or '_' or '-' or '+';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsUriSchemeChar(char c) => IsLetter(c) || IsDigit(c) || c is '+' or '-' or '.';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsUriChar(char c) => IsLetter(c) || IsDigit(c) ||
         c is '%' or '/' or '?' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or '-' or '_' or '.' or '!' or '~' or '*' or '\'';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchIdentifier(int i)
     {
         var end = i + 1;
@@ -298,6 +336,7 @@ internal sealed class Lexer
         return end - i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchInteger(int i)
     {
         var end = i;
@@ -306,6 +345,7 @@ internal sealed class Lexer
     }
 
     // (([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchFloat(int i)
     {
         var end = i;
@@ -341,6 +381,7 @@ internal sealed class Lexer
     private int _runStart = -1;
     private int _runEnd = -1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PathCharRunEnd(int i)
     {
         if (i >= _runStart && i < _runEnd) return _runEnd;
@@ -355,6 +396,7 @@ internal sealed class Lexer
     }
 
     // {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchPath(int i)
     {
         var end = PathCharRunEnd(i);
@@ -371,6 +413,7 @@ internal sealed class Lexer
     }
 
     // {PATH_CHAR}*\/
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchPathSegment(int i)
     {
         var end = PathCharRunEnd(i);
@@ -378,6 +421,7 @@ internal sealed class Lexer
     }
 
     // \~(\/{PATH_CHAR}+)+\/?
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchHomePath(int i)
     {
         var end = i + 1;
@@ -394,6 +438,7 @@ internal sealed class Lexer
     }
 
     // \<{PATH_CHAR}+(\/{PATH_CHAR}+)*\>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchSearchPath(int i)
     {
         var end = i + 1;
@@ -408,6 +453,7 @@ internal sealed class Lexer
     }
 
     // [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[a-zA-Z0-9\%\/\?\:\@\&\=\+\$\,\-\_\.\!\~\*\']+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchUri(int i)
     {
         var end = i + 1;
@@ -421,6 +467,7 @@ internal sealed class Lexer
 
     // ---------------- strings ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexString()
     {
         var c = _text[_pos];
@@ -461,6 +508,7 @@ internal sealed class Lexer
         Emit(SyntaxKind.StringTextToken, end - _pos);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexIndentedString()
     {
         var c = _text[_pos];
@@ -509,6 +557,7 @@ internal sealed class Lexer
 
     // ---------------- paths ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LexInPath()
     {
         var c = _text[_pos];

@@ -1,9 +1,14 @@
+using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
 namespace FlakeTools.Syntax.Parsing;
 
 /// <summary>
+/// (Its methods, the lexer's and the parse checks' are marked AggressiveOptimization: inside pwsh
+/// the runtime tiers code up only after a method has run many times and a delay has passed, and
+/// the first files of a command would otherwise go through unoptimised code. Measured with
+/// `bench compare-nix`: see the commit that added them.)
 /// A recursive-descent parser for the whole Nix grammar (as Nix 2.x's bison grammar defines it),
 /// producing a lossless green tree. It never throws on input: what does not fit the grammar goes
 /// into Error nodes and a diagnostic.
@@ -13,44 +18,75 @@ internal sealed class Parser
     /// <summary>How deep expressions may nest before the parser stops descending.</summary>
     public const int MaxDepth = 1000;
 
-    private readonly GreenToken[] _tokens;
+    private readonly GreenToken[] _tokens; // the first _count are the file's tokens (the array may be longer)
     private readonly int[] _starts; // offset of each token's own text
+    private readonly int _count;
     private readonly List<RawDiagnostic> _diagnostics;
     private int _index;
     private int _depth;
     private bool _reportedTooDeep;
 
-    private Parser(GreenToken[] tokens, int[] starts, List<RawDiagnostic> diagnostics)
+    private Parser((GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) built)
+        : this(built.Tokens, built.Starts, built.Count, built.Diagnostics)
+    {
+    }
+
+    private Parser(GreenToken[] tokens, int[] starts, int count, List<RawDiagnostic> diagnostics)
     {
         _tokens = tokens;
         _starts = starts;
+        _count = count;
         _diagnostics = diagnostics;
     }
 
-    public static (GreenNode Root, List<RawDiagnostic> Diagnostics) ParseRoot(string text)
+    /// <summary>
+    /// The nodes the parse-time checks look at (sets, lets, patterns), with their offsets, collected
+    /// while parsing so that the checks need no walk over the whole tree.
+    /// </summary>
+    private readonly List<(GreenNode Node, int Offset)> _checkTargets = new();
+
+    private int StartOf(int tokenIndex) => _starts[tokenIndex] - _tokens[tokenIndex].LeadingWidth;
+
+    private GreenNode Checked(GreenNode node, int firstTokenIndex)
     {
-        var (tokens, starts, diagnostics) = Build(text);
-        var parser = new Parser(tokens, starts, diagnostics);
-        return (parser.ParseRootNode(), diagnostics);
+        _checkTargets.Add((node, StartOf(firstTokenIndex)));
+        return node;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (GreenNode Root, List<RawDiagnostic> Diagnostics, List<(GreenNode Node, int Offset)> CheckTargets) ParseRoot(string text)
+    {
+        var built = Build(text);
+        var parser = new Parser(built);
+        var root = parser.ParseRootNode();
+        Release(built);
+        return (root, built.Diagnostics, parser._checkTargets);
     }
 
     /// <summary>Parses <paramref name="text"/> as the bindings of an attribute set body.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (GreenNode Set, List<RawDiagnostic> Diagnostics) ParseBindingList(string text)
     {
-        var (tokens, starts, diagnostics) = Build(text);
-        var parser = new Parser(tokens, starts, diagnostics);
+        var built = Build(text);
+        var diagnostics = built.Diagnostics;
+        var parser = new Parser(built);
         var children = new List<GreenElement>();
         parser.ParseBindings(children, SyntaxKind.EndOfFileToken);
         children.Add(parser.Take());
+        Release(built);
         return (new GreenNode(SyntaxKind.AttrSet, children.ToArray()), diagnostics);
     }
 
-    private static (GreenToken[] Tokens, int[] Starts, List<RawDiagnostic> Diagnostics) Build(string text)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static (GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) Build(string text)
     {
         var (raw, diagnostics) = Lexer.Lex(text);
-        var table = new TextTable();
-        var tokens = new List<GreenToken>(raw.Count / 2 + 1);
-        var starts = new List<int>(raw.Count / 2 + 1);
+        var table = TextTable.ForThisThread();
+        // Sized for the worst case (no trivia at all), so that nothing is copied; the parser reads the
+        // first `count`. Both arrays live only while parsing: they come from the shared pool.
+        var tokens = ArrayPool<GreenToken>.Shared.Rent(raw.Count);
+        var starts = ArrayPool<int>.Shared.Rent(raw.Count);
+        var count = 0;
         var i = 0;
         while (i < raw.Count)
         {
@@ -70,12 +106,23 @@ internal sealed class Parser
                 }
             }
             var trailing = Trivia(text, table, raw, trailingStart, i);
-            tokens.Add(new GreenToken(token.Kind, table.Get(text, token.Start, token.Length), leading, trailing));
-            starts.Add(token.Start);
+            tokens[count] = new GreenToken(token.Kind, table.Get(text, token.Start, token.Length), leading, trailing);
+            starts[count] = token.Start;
+            count++;
         }
-        return (tokens.ToArray(), starts.ToArray(), diagnostics);
+        Lexer.Release(raw);
+        return (tokens, starts, count, diagnostics);
     }
 
+    /// <summary>Gives the token arrays back to the pool (cleared, so that the pool holds no tree).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Release((GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) built)
+    {
+        ArrayPool<GreenToken>.Shared.Return(built.Tokens, clearArray: true);
+        ArrayPool<int>.Shared.Return(built.Starts);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static GreenTrivia[] Trivia(string text, TextTable table, List<RawToken> raw, int from, int to)
     {
         if (from == to) return GreenToken.NoTrivia;
@@ -87,19 +134,22 @@ internal sealed class Parser
 
     // ---------------- token access ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SyntaxKind Peek(int ahead = 0)
     {
         var i = _index + ahead;
-        return i < _tokens.Length ? _tokens[i].Kind : SyntaxKind.EndOfFileToken;
+        return i < _count ? _tokens[i].Kind : SyntaxKind.EndOfFileToken;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenToken Take()
     {
         var token = _tokens[_index];
-        if (_index < _tokens.Length - 1) _index++;
+        if (_index < _count - 1) _index++;
         return token;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenToken? Expect(SyntaxKind kind, string what)
     {
         if (Peek() == kind) return Take();
@@ -107,12 +157,14 @@ internal sealed class Parser
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Error(string message)
     {
         var start = _starts[_index];
         _diagnostics.Add(new RawDiagnostic(start, _tokens[_index].Text.Length, message));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static GreenNode Node(SyntaxKind kind, params GreenElement?[] children)
     {
         var count = 0;
@@ -124,13 +176,40 @@ internal sealed class Parser
         return new GreenNode(kind, list);
     }
 
-    private static GreenNode Node(SyntaxKind kind, List<GreenElement> children) => new(kind, children.ToArray());
+    /// <summary>A node from a rented list; the list goes back to the pool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static GreenNode Node(SyntaxKind kind, List<GreenElement> children)
+    {
+        var node = new GreenNode(kind, children.ToArray());
+        children.Clear();
+        if (children.Capacity <= 1024) (s_lists ??= new Stack<List<GreenElement>>()).Push(children);
+        return node;
+    }
 
+    // Lists for collecting children, reused across nodes and parses on this thread: most nodes are
+    // small, and a fresh list per node (with its growth copies) was a fifth of the parser's garbage.
+    [System.ThreadStatic]
+    private static Stack<List<GreenElement>>? s_lists;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<GreenElement> Rent() =>
+        s_lists is { Count: > 0 } lists ? lists.Pop() : new List<GreenElement>(8);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<GreenElement> Rent(GreenElement first)
+    {
+        var list = Rent();
+        list.Add(first);
+        return list;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Adjacent() =>
         _index > 0 && _tokens[_index - 1].Trailing.Length == 0 && _tokens[_index].Leading.Length == 0;
 
     // ---------------- nesting guard ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Enter()
     {
         _depth++;
@@ -139,12 +218,14 @@ internal sealed class Parser
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Leave() => _depth--;
 
     /// <summary>
     /// Swallows one balanced group of tokens (a token, or an opener up to its matching closer)
     /// into an Error node when nesting is too deep to descend further.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode TooDeep()
     {
         if (!_reportedTooDeep)
@@ -152,7 +233,7 @@ internal sealed class Parser
             Error($"expression nested too deeply (more than {MaxDepth} levels); the rest of this expression is not parsed");
             _reportedTooDeep = true;
         }
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (IsStopToken(Peek())) return Node(SyntaxKind.Error, children);
         var expected = new Stack<SyntaxKind>();
         do
@@ -173,6 +254,7 @@ internal sealed class Parser
 
     // ---------------- expressions ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseRootNode()
     {
         var expression = ParseExpression();
@@ -180,13 +262,14 @@ internal sealed class Parser
         if (Peek() != SyntaxKind.EndOfFileToken)
         {
             Error($"unexpected {Peek().Describe()} after the end of the expression");
-            var children = new List<GreenElement>();
+            var children = Rent();
             while (Peek() != SyntaxKind.EndOfFileToken) children.Add(Take());
             rest = Node(SyntaxKind.Error, children);
         }
         return Node(SyntaxKind.Root, expression, rest, Take());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseExpression()
     {
         if (!Enter()) return TooDeep();
@@ -200,6 +283,7 @@ internal sealed class Parser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseFunction()
     {
         switch (Peek())
@@ -212,14 +296,16 @@ internal sealed class Parser
             }
             case SyntaxKind.IdentifierToken when Peek(1) == SyntaxKind.AtToken:
             {
+                var mark = _index;
                 var bind = Node(SyntaxKind.PatternBind, Node(SyntaxKind.Identifier, Take()), Take());
-                var pattern = ParsePattern(bind);
+                var pattern = Checked(ParsePattern(bind), mark);
                 var colon = Expect(SyntaxKind.ColonToken, "':' after the function's argument pattern");
                 return Node(SyntaxKind.Lambda, pattern, colon, ParseExpression());
             }
             case SyntaxKind.OpenBraceToken when IsPatternStart():
             {
-                var pattern = ParsePattern(null);
+                var mark = _index;
+                var pattern = Checked(ParsePattern(null), mark);
                 var colon = Expect(SyntaxKind.ColonToken, "':' after the function's argument pattern");
                 return Node(SyntaxKind.Lambda, pattern, colon, ParseExpression());
             }
@@ -239,12 +325,13 @@ internal sealed class Parser
             }
             case SyntaxKind.LetKeyword when Peek(1) != SyntaxKind.OpenBraceToken:
             {
-                var children = new List<GreenElement> { Take() };
+                var mark = _index;
+                var children = Rent(Take());
                 ParseBindings(children, SyntaxKind.InKeyword);
                 var inKeyword = Expect(SyntaxKind.InKeyword, "'in' after the 'let' bindings");
                 if (inKeyword is not null) children.Add(inKeyword);
                 children.Add(ParseExpression());
-                return Node(SyntaxKind.LetIn, children);
+                return Checked(Node(SyntaxKind.LetIn, children), mark);
             }
             case SyntaxKind.IfKeyword:
             {
@@ -257,10 +344,53 @@ internal sealed class Parser
                 return Node(SyntaxKind.IfElse, ifKeyword, condition, thenKeyword, whenTrue, elseKeyword, whenFalse);
             }
             default:
-                return ParseBinary(0);
+                return ParsePipe();
         }
     }
 
+    /// <summary>
+    /// The pipe operators of Nix 2.24+ (<c>expr_pipe_into</c> and <c>expr_pipe_from</c> in Nix's
+    /// grammar): they bind more loosely than every other operator, their operands are operator
+    /// expressions (an <c>if</c>, <c>let</c> or lambda operand needs parentheses), <c>|&gt;</c>
+    /// groups to the left and <c>&lt;|</c> to the right, and the two do not mix without parentheses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private GreenNode ParsePipe()
+    {
+        var left = ParseBinary(0);
+        var kind = Peek();
+        if (kind == SyntaxKind.PipeIntoToken)
+        {
+            while (Peek() == SyntaxKind.PipeIntoToken)
+            {
+                var op = Take();
+                left = Node(SyntaxKind.BinaryOp, left, op, ParseBinary(0));
+            }
+        }
+        else if (kind == SyntaxKind.PipeFromToken)
+        {
+            var operands = new List<GreenNode> { left };
+            var operators = new List<GreenToken>();
+            while (Peek() == SyntaxKind.PipeFromToken)
+            {
+                operators.Add(Take());
+                operands.Add(ParseBinary(0));
+            }
+            left = operands[^1];
+            for (var i = operators.Count - 1; i >= 0; i--) left = Node(SyntaxKind.BinaryOp, operands[i], operators[i], left);
+        }
+        else
+        {
+            return left;
+        }
+        if (Peek() is SyntaxKind.PipeIntoToken or SyntaxKind.PipeFromToken)
+        {
+            Error($"{Peek().Describe()} cannot follow {kind.Describe()} directly: '|>' and '<|' do not mix; add parentheses");
+        }
+        return left;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsPatternStart()
     {
         switch (Peek(1))
@@ -276,9 +406,10 @@ internal sealed class Parser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParsePattern(GreenNode? leadingBind)
     {
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (leadingBind is not null) children.Add(leadingBind);
         var open = Expect(SyntaxKind.OpenBraceToken, "'{' to start the argument pattern");
         if (open is not null)
@@ -331,6 +462,7 @@ internal sealed class Parser
         return Node(SyntaxKind.Pattern, children);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BinaryPrecedence(SyntaxKind kind) => kind switch
     {
         SyntaxKind.ArrowToken => 1,
@@ -349,11 +481,16 @@ internal sealed class Parser
     private const int NotPrecedence = 7;
     private const int NegatePrecedence = 12;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsRightAssociative(SyntaxKind kind) =>
         kind is SyntaxKind.ArrowToken or SyntaxKind.SlashSlashToken or SyntaxKind.PlusPlusToken;
 
-    private static bool IsNonAssociative(int precedence) => precedence is 4 or 5 or 11;
+    // `?` is %nonassoc in Nix's grammar too, but its right side is an attribute path, not an
+    // operand, so bison never meets the conflict: Nix reads `x ? a ? b` as `(x ? a) ? b`.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool IsNonAssociative(int precedence) => precedence is 4 or 5;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseBinary(int minPrecedence)
     {
         var left = ParseUnary();
@@ -393,6 +530,7 @@ internal sealed class Parser
         return left;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseUnary()
     {
         var kind = Peek();
@@ -410,6 +548,7 @@ internal sealed class Parser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CanStartSimple(SyntaxKind kind) => kind switch
     {
         SyntaxKind.IdentifierToken or SyntaxKind.IntegerToken or SyntaxKind.FloatToken or SyntaxKind.UriToken
@@ -421,6 +560,7 @@ internal sealed class Parser
         _ => false,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseApplication()
     {
         var function = ParseSelect();
@@ -432,6 +572,7 @@ internal sealed class Parser
         return function;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseSelect()
     {
         var simple = ParseSimple();
@@ -459,6 +600,7 @@ internal sealed class Parser
         return simple;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseSimple()
     {
         switch (Peek())
@@ -468,7 +610,7 @@ internal sealed class Parser
             case SyntaxKind.IntegerToken:
             case SyntaxKind.FloatToken:
             case SyntaxKind.UriToken:
-                return Node(SyntaxKind.Literal, Take());
+                return ParseNumberOrUri();
             case SyntaxKind.SearchPathToken:
                 return Node(SyntaxKind.SearchPath, Take());
             case SyntaxKind.QuoteToken:
@@ -505,6 +647,7 @@ internal sealed class Parser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode Missing(string what)
     {
         var kind = Peek();
@@ -513,15 +656,17 @@ internal sealed class Parser
         return Node(SyntaxKind.Error, Take());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsStopToken(SyntaxKind kind) => kind is SyntaxKind.EndOfFileToken
         or SyntaxKind.CloseParenToken or SyntaxKind.CloseBracketToken or SyntaxKind.CloseBraceToken
         or SyntaxKind.SemicolonToken or SyntaxKind.CommaToken
         or SyntaxKind.InKeyword or SyntaxKind.ThenKeyword or SyntaxKind.ElseKeyword
         or SyntaxKind.QuoteToken or SyntaxKind.IndentedQuoteToken;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseString(SyntaxKind nodeKind, SyntaxKind quote)
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         while (true)
         {
             var kind = Peek();
@@ -536,6 +681,7 @@ internal sealed class Parser
         return Node(nodeKind, children);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseInterpolation()
     {
         var open = Take();
@@ -544,9 +690,10 @@ internal sealed class Parser
         return Node(SyntaxKind.Interpolation, open, inner, close);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParsePath()
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         while (true)
         {
             if (Peek() == SyntaxKind.PathTextToken) { children.Add(Take()); continue; }
@@ -557,6 +704,7 @@ internal sealed class Parser
     }
 
     // Lists nest without passing through ParseExpression, so they count a level themselves.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseList()
     {
         if (!Enter()) return TooDeep();
@@ -570,9 +718,10 @@ internal sealed class Parser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseListCore()
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         while (true)
         {
             var kind = Peek();
@@ -592,17 +741,34 @@ internal sealed class Parser
         return Node(SyntaxKind.List, children);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private GreenNode ParseNumberOrUri()
+    {
+        var start = _starts[_index];
+        var token = Take();
+        // Nix refuses numbers out of range (its lexer reads them with strtoll/strtod): only long
+        // integers and floats can be.
+        if ((token.Kind == SyntaxKind.IntegerToken && token.Text.Length >= 19) || token.Kind == SyntaxKind.FloatToken)
+        {
+            var problem = ParseChecks.NumberProblem(token);
+            if (problem is not null) _diagnostics.Add(new RawDiagnostic(start, token.Text.Length, problem));
+        }
+        return Node(SyntaxKind.Literal, token);
+    }
+
     private GreenNode ParseAttrSet(GreenToken? keyword)
     {
-        var children = new List<GreenElement>();
+        var mark = keyword is null ? _index : _index - 1;
+        var children = Rent();
         if (keyword is not null) children.Add(keyword);
         children.Add(Take());
         ParseBindings(children, SyntaxKind.CloseBraceToken);
         var close = Expect(SyntaxKind.CloseBraceToken, "'}' to close the attribute set");
         if (close is not null) children.Add(close);
-        return Node(SyntaxKind.AttrSet, children);
+        return Checked(Node(SyntaxKind.AttrSet, children), mark);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseBindings(List<GreenElement> children, SyntaxKind terminator)
     {
         while (true)
@@ -619,9 +785,11 @@ internal sealed class Parser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsAttrStart(SyntaxKind kind) => kind is SyntaxKind.IdentifierToken or SyntaxKind.OrKeyword
         or SyntaxKind.QuoteToken or SyntaxKind.DollarBraceToken;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseBinding()
     {
         var path = ParseAttrPath();
@@ -632,9 +800,10 @@ internal sealed class Parser
         return Node(SyntaxKind.Binding, path, equals, value, semicolon);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseInherit()
     {
-        var children = new List<GreenElement> { Take() };
+        var children = Rent(Take());
         if (Peek() == SyntaxKind.OpenParenToken)
         {
             var open = Take();
@@ -648,9 +817,10 @@ internal sealed class Parser
         return Node(SyntaxKind.Inherit, children);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseAttrPath()
     {
-        var children = new List<GreenElement>();
+        var children = Rent();
         if (!IsAttrStart(Peek()))
         {
             children.Add(Missing("an attribute name"));
@@ -670,6 +840,7 @@ internal sealed class Parser
         return Node(SyntaxKind.AttrPath, children);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GreenNode ParseAttrName() => Peek() switch
     {
         SyntaxKind.QuoteToken => ParseString(SyntaxKind.String, SyntaxKind.QuoteToken),

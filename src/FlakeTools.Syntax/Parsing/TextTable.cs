@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 
 namespace FlakeTools.Syntax.Parsing;
@@ -8,6 +9,16 @@ namespace FlakeTools.Syntax.Parsing;
 /// </summary>
 internal sealed class TextTable
 {
+    [ThreadStatic]
+    private static TextTable? s_current;
+
+    /// <summary>
+    /// This thread's table, kept from one parse to the next: its arrays cost more than most files'
+    /// tokens, and names repeat across the files of a configuration. Strings are immutable and each
+    /// thread has its own table, so parsing files in parallel shares nothing mutable.
+    /// </summary>
+    public static TextTable ForThisThread() => s_current ??= new TextTable();
+
     private const int MaxLength = 40;
     private readonly string?[] _entries = new string?[4096];
 
@@ -17,6 +28,7 @@ internal sealed class TextTable
     /// A one-piece trivia array, shared: most tokens carry exactly one space or one line break.
     /// Green arrays are never mutated, so sharing them is safe.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GreenTrivia[] Single(SyntaxKind kind, string text)
     {
         var index = (int)((uint)(text.GetHashCode() ^ (int)kind) & (uint)(_singleTrivia.Length - 1));
@@ -27,6 +39,7 @@ internal sealed class TextTable
         return created;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(string source, int start, int length)
     {
         if (length == 0) return string.Empty;

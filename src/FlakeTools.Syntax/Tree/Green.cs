@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -27,10 +28,17 @@ internal abstract class GreenElement
 
     public string ToFullString()
     {
-        var builder = new StringBuilder(FullWidth);
-        WriteTo(builder);
-        return builder.ToString();
+        if (this is GreenToken token && token.Leading.Length == 0 && token.Trailing.Length == 0) return token.Text;
+        // Written straight into the new string: no builder buffer to copy from.
+        return string.Create(FullWidth, this, static (span, element) =>
+        {
+            var written = element.WriteTo(span);
+            if (written != span.Length) throw new InvalidOperationException("the tree's widths do not add up");
+        });
     }
+
+    /// <summary>Writes the text into <paramref name="destination"/> (at least <see cref="FullWidth"/> long); returns the count written.</summary>
+    public abstract int WriteTo(Span<char> destination);
 }
 
 internal sealed class GreenToken : GreenElement
@@ -64,6 +72,17 @@ internal sealed class GreenToken : GreenElement
         foreach (var trivia in Leading) builder.Append(trivia.Text);
         builder.Append(Text);
         foreach (var trivia in Trailing) builder.Append(trivia.Text);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override int WriteTo(Span<char> destination)
+    {
+        var written = 0;
+        foreach (var trivia in Leading) { trivia.Text.CopyTo(destination[written..]); written += trivia.Text.Length; }
+        Text.CopyTo(destination[written..]);
+        written += Text.Length;
+        foreach (var trivia in Trailing) { trivia.Text.CopyTo(destination[written..]); written += trivia.Text.Length; }
+        return written;
     }
 
     private static int Width(GreenTrivia[] trivia)
@@ -116,6 +135,25 @@ internal sealed class GreenNode : GreenElement
             if (child is GreenNode inner) stack.Push((inner, 0));
             else child.WriteTo(builder);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override int WriteTo(Span<char> destination)
+    {
+        // Iterative, as above.
+        var written = 0;
+        var stack = new Stack<(GreenNode Node, int Next)>();
+        stack.Push((this, 0));
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            if (next >= node.Children.Length) continue;
+            stack.Push((node, next + 1));
+            var child = node.Children[next];
+            if (child is GreenNode inner) stack.Push((inner, 0));
+            else written += child.WriteTo(destination[written..]);
+        }
+        return written;
     }
 
     /// <summary>The first token below this node, or null for an empty node.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Threading;
 
 namespace FlakeTools.Syntax;
 
@@ -127,10 +128,18 @@ public readonly record struct SyntaxTrivia(SyntaxKind Kind, string Text, int Pos
     public bool IsComment => Kind is SyntaxKind.LineComment or SyntaxKind.BlockComment;
 }
 
-/// <summary>A node of the red tree. Children are created on demand and cached.</summary>
+/// <summary>
+/// A node of the red tree. Children are created on demand and cached; the cache is safe for
+/// several threads reading the same tree (each child is created once and published atomically).
+/// </summary>
 public class SyntaxNode : SyntaxElement
 {
+    // Below this many children, a child's position is found by adding the widths of the earlier
+    // siblings; from it on, the node keeps an array of child offsets (so a wide set is linear).
+    private const int OffsetTableThreshold = 8;
+
     private SyntaxElement?[]? _children;
+    private int[]? _offsets;
 
     internal SyntaxNode(SyntaxTree tree, SyntaxNode? parent, GreenNode green, int position, int indexInParent)
         : base(tree, parent, position, indexInParent)
@@ -162,17 +171,48 @@ public class SyntaxNode : SyntaxElement
     /// <summary>The direct child at <paramref name="index"/>.</summary>
     public SyntaxElement GetChild(int index)
     {
-        _children ??= new SyntaxElement?[Green.Children.Length];
-        if (_children[index] is { } cached) return cached;
-        var position = Position;
-        for (var i = 0; i < index; i++) position += Green.Children[i].FullWidth;
+        var children = _children;
+        if (children is null)
+        {
+            Interlocked.CompareExchange(ref _children, new SyntaxElement?[Green.Children.Length], null);
+            children = _children!;
+        }
+        if (Volatile.Read(ref children[index]) is { } cached) return cached;
+        var position = Position + ChildOffset(index);
         SyntaxElement created = Green.Children[index] switch
         {
             GreenNode node => SyntaxNodeFactory.Create(Tree, this, node, position, index),
             GreenToken token => new SyntaxToken(Tree, this, token, position, index),
             _ => throw new InvalidOperationException("unknown green element"),
         };
-        return _children[index] = created;
+        // Another thread may have created the same child meanwhile: everyone keeps the first one.
+        return Interlocked.CompareExchange(ref children[index], created, null) ?? created;
+    }
+
+    /// <summary>Offset of child <paramref name="index"/> from this node's position.</summary>
+    private int ChildOffset(int index)
+    {
+        var greenChildren = Green.Children;
+        if (greenChildren.Length < OffsetTableThreshold)
+        {
+            var offset = 0;
+            for (var i = 0; i < index; i++) offset += greenChildren[i].FullWidth;
+            return offset;
+        }
+        var offsets = _offsets;
+        if (offsets is null)
+        {
+            // Computed once per node; a race computes the same array twice, which is harmless.
+            offsets = new int[greenChildren.Length];
+            var sum = 0;
+            for (var i = 0; i < greenChildren.Length; i++)
+            {
+                offsets[i] = sum;
+                sum += greenChildren[i].FullWidth;
+            }
+            Volatile.Write(ref _offsets, offsets);
+        }
+        return offsets[index];
     }
 
     /// <summary>The direct children, nodes and tokens, in source order.</summary>

@@ -20,6 +20,15 @@ internal static class SyntaxNodeFactory
         SyntaxKind.List => new ListSyntax(tree, parent, green, position, index),
         SyntaxKind.Parenthesized => new ParenthesizedSyntax(tree, parent, green, position, index),
         SyntaxKind.With => new WithSyntax(tree, parent, green, position, index),
+        SyntaxKind.IfElse => new IfElseSyntax(tree, parent, green, position, index),
+        SyntaxKind.Assert => new AssertSyntax(tree, parent, green, position, index),
+        SyntaxKind.BinaryOp => new BinaryOpSyntax(tree, parent, green, position, index),
+        SyntaxKind.UnaryOp => new UnaryOpSyntax(tree, parent, green, position, index),
+        SyntaxKind.HasAttr => new HasAttrSyntax(tree, parent, green, position, index),
+        SyntaxKind.Path => new PathSyntax(tree, parent, green, position, index),
+        SyntaxKind.SearchPath => new SearchPathSyntax(tree, parent, green, position, index),
+        SyntaxKind.Literal => new LiteralSyntax(tree, parent, green, position, index),
+        SyntaxKind.Interpolation => new InterpolationSyntax(tree, parent, green, position, index),
         _ => new SyntaxNode(tree, parent, green, position, index),
     };
 }

@@ -92,9 +92,16 @@ public sealed class AttrPathSyntax : SyntaxNode
     {
         IdentifierSyntax identifier => identifier.Name,
         StringSyntax { Kind: SyntaxKind.String } text => text.ConstantValue,
-        { Kind: SyntaxKind.Interpolation } interpolation when interpolation.ChildNodes().FirstOrDefault() is StringSyntax { Kind: SyntaxKind.String } inner => inner.ConstantValue,
+        // `${"a"}`, `${''a''}` and `${("a")}` are static names to Nix: a plain string inside `${ }`.
+        { Kind: SyntaxKind.Interpolation } interpolation => Unparenthesized(interpolation.ChildNodes().FirstOrDefault()) is StringSyntax inner ? inner.ConstantValue : null,
         _ => null,
     };
+
+    private static SyntaxNode? Unparenthesized(SyntaxNode? node)
+    {
+        while (node is ParenthesizedSyntax parenthesized) node = parenthesized.ChildNodes().FirstOrDefault();
+        return node;
+    }
 }
 
 /// <summary>A variable reference or an attribute name.</summary>

@@ -1,0 +1,4 @@
+{
+  description = "a";
+  description = "b";
+}

@@ -1,0 +1,6 @@
+{ x }:
+let
+  inherit (x) a;
+  a = 2;
+in
+a
