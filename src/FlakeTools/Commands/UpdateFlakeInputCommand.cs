@@ -72,7 +72,16 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
     protected override void EndProcessing()
     {
         if (_queue.Count == 0) return;
-        var nix = NixCli.Find();
+        NixCli? nix;
+        try
+        {
+            nix = NixCli.Find();
+        }
+        catch (NixCommandException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "NixFailed", ErrorCategory.NotInstalled, "nix"));
+            return;
+        }
         if (nix is null)
         {
             ThrowTerminatingError(new ErrorRecord(new FileNotFoundException("nix is not installed (or not on PATH); Update-FlakeInput runs nix to update the lock"), "NixNotFound", ErrorCategory.ObjectNotFound, "nix"));
@@ -96,16 +105,7 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
 
     private void Update(NixCli nix, FlakeSource source, List<string> names, int index)
     {
-        IReadOnlyList<string> arguments;
-        try
-        {
-            arguments = nix.UpdateArguments(source.Directory, names);
-        }
-        catch (NixCommandException e)
-        {
-            WriteError(new ErrorRecord(e, "NixFailed", ErrorCategory.NotInstalled, "nix"));
-            return;
-        }
+        var arguments = nix.UpdateArguments(source.Directory, names);
         var command = NixCli.Format(arguments);
 
         // -Ref/-Rev: the flake.nix edit comes first.
