@@ -41,32 +41,38 @@ public sealed class CompareFlakeLockCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        // The file being read, as the target of an error about it.
+        string target = ParameterSetName == RevisionSet ? Path : ReferencePath;
         try
         {
             FlakeLock before, after;
             if (ParameterSetName == RevisionSet)
             {
-                var file = LockFile(Path);
+                var file = target = LockFile(Path);
                 after = FlakeLock.Parse(TextFile.Read(file), file);
                 var old = GitCli.ShowAsync(file, Revision, CancellationToken.None).GetAwaiter().GetResult();
                 before = FlakeLock.Parse(old, $"{file} at {Revision}");
             }
             else
             {
-                var reference = LockFile(ReferencePath);
-                var difference = LockFile(DifferencePath);
+                var reference = target = LockFile(ReferencePath);
                 before = FlakeLock.Parse(TextFile.Read(reference), reference);
+                var difference = target = LockFile(DifferencePath);
                 after = FlakeLock.Parse(TextFile.Read(difference), difference);
             }
             foreach (var change in LockChange.Compare(before, after)) WriteObject(change);
         }
         catch (FlakeLockException e)
         {
-            WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, null));
+            WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, target));
+        }
+        catch (FileAccessException e)
+        {
+            WriteError(new ErrorRecord(e, e.Problem == FileProblem.NotFound ? "LockNotFound" : e.ErrorId, ErrorCategory.ReadError, e.Path));
         }
         catch (IOException e)
         {
-            WriteError(new ErrorRecord(e, "LockNotFound", ErrorCategory.ObjectNotFound, null));
+            WriteError(new ErrorRecord(e, "LockNotFound", ErrorCategory.ObjectNotFound, target));
         }
     }
 
