@@ -1,14 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test this machine can run, and says loudly what it could not run:
-#   - the xunit suites (always), including the real-nix tests when `nix` is installed;
-#   - the Pester suite (tests/*.Tests.ps1) when `pwsh` with Pester 5 is installed.
+# Runs every test, on a machine with only the .NET SDK (and, for the real-nix tests, nix):
+#   - it restores the tools the project pins: pwsh 7.6.9 as a .NET local tool
+#     (.config/dotnet-tools.json) and Pester 5.9.1 from NuGet into .tools/ (tests/tools/TestTools.proj);
+#   - the xunit suites, including the real-nix tests when `nix` is installed;
+#   - the Pester suite (tests/*.Tests.ps1) with exactly that Pester, in that pwsh. PWSH=/path/to/pwsh
+#     runs it in another pwsh 7.4+ instead (a NixOS user's own, say).
 # Ends with one line: "tests: N passed, N failed, N skipped". Exit status 0 only if nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 configuration=${CONFIGURATION:-Release}
 passed=0 failed=0 skipped=0
 
 banner() { printf '\n==== %s ====\n' "$*"; }
+
+banner "tools: pwsh (dotnet tool restore) and Pester (tests/tools/TestTools.proj)"
+if ! dotnet tool restore >/dev/null || ! dotnet restore tests/tools/TestTools.proj --nologo -v quiet >/dev/null; then
+  echo "tests: 0 passed, 1 failed (restoring the test tools failed)"
+  exit 1
+fi
+if [[ -z ${PWSH:-} ]]; then
+  PWSH="$(dotnet pwsh -NoProfile -NonInteractive -Command '$PSHOME')/pwsh"
+fi
+PWSH=$(command -v "$PWSH") || { echo "tests: 0 passed, 1 failed (no pwsh at ${PWSH})"; exit 1; }
+# Tests that start pwsh themselves (jobs, child processes, the SSH subsystem) find this one first.
+export PATH="$(dirname "$PWSH"):$PATH"
+pester_version=$(sed -n 's:.*<PesterVersion>\(.*\)</PesterVersion>.*:\1:p' tests/tools/TestTools.proj)
+pester_module=".tools/packages/pester/$pester_version/tools/Pester.psd1"
+echo "pwsh: $("$PWSH" -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()') ($PWSH); Pester: $pester_version ($pester_module)"
 
 banner "build ($configuration)"
 if ! dotnet build FlakeTools.sln -c "$configuration" --nologo -v quiet; then
@@ -39,36 +58,18 @@ for project in tests/FlakeTools.Syntax.Tests tests/FlakeTools.Core.Tests; do
   if [[ $status -ne 0 && ! $summary =~ Failed: ]]; then failed=$((failed + 1)); fi
 done
 
-pester_ok=no
-if command -v pwsh >/dev/null 2>&1; then
-  if pwsh -NoProfile -NonInteractive -Command 'if (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]"5.0" }) { exit 0 } else { exit 1 }' >/dev/null 2>&1; then
-    pester_ok=yes
-  else
-    banner "PESTER SKIPPED: pwsh is installed but Pester 5 is not on its module path"
-  fi
+banner "pester: tests/*.Tests.ps1"
+output=$("$PWSH" -NoProfile -NonInteractive -File tests/Invoke-PesterTests.ps1 -PesterModule "$pester_module" 2>&1)
+status=$?
+printf '%s\n' "$output"
+line=$(printf '%s\n' "$output" | grep -E '^pester: [0-9]+ passed' | tail -n 1)
+if [[ $line =~ pester:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+  passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2])); skipped=$((skipped + BASH_REMATCH[3]))
 else
-  banner "PESTER SKIPPED: pwsh is not installed, so the cmdlets' own tests (tests/*.Tests.ps1) did not run"
+  echo "could not read the Pester result"
+  failed=$((failed + 1))
 fi
-if [[ $pester_ok == yes ]]; then
-  if pwsh -NoProfile -NonInteractive -Command 'if (Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS) { exit 0 } else { exit 1 }' >/dev/null 2>&1; then
-    banner "help: ./build.ps1 Docs"
-    pwsh -NoProfile -NonInteractive -File build.ps1 Docs || { echo "building the help failed"; failed=$((failed + 1)); }
-  else
-    banner "HELP NOT BUILT: Microsoft.PowerShell.PlatyPS is not installed, so the Get-Help checks are skipped"
-  fi
-  banner "pester: tests/*.Tests.ps1"
-  output=$(pwsh -NoProfile -NonInteractive -File tests/Invoke-PesterTests.ps1 2>&1)
-  status=$?
-  printf '%s\n' "$output"
-  line=$(printf '%s\n' "$output" | grep -E '^pester: [0-9]+ passed' | tail -n 1)
-  if [[ $line =~ pester:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2])); skipped=$((skipped + BASH_REMATCH[3]))
-  else
-    echo "could not read the Pester result"
-    failed=$((failed + 1))
-  fi
-  if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
-fi
+if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
 
 echo
 echo "tests: $passed passed, $failed failed, $skipped skipped"
