@@ -39,7 +39,9 @@ Describe 'Add-FlakeInput' {
         { Add-FlakeInput -Path $hostname x 'svn://example.org/x' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidReference,FlakeTools.Commands.AddFlakeInputCommand'
     }
 
-    It 'refuses a name Nix cannot take' {
-        { Add-FlakeInput -Path $hostname '1bad' github:o/r -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,FlakeTools.Commands.AddFlakeInputCommand'
+    It 'refuses a name Nix cannot take, and quotes one that only needs quoting' {
+        { Add-FlakeInput -Path $hostname 'self' github:o/r -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidInputName,FlakeTools.Commands.AddFlakeInputCommand'
+        Add-FlakeInput -Path $hostname '1bad' github:o/r
+        Get-Content -LiteralPath (Join-Path $hostname 'flake.nix') -Raw | Should -Match '(?m)^    "1bad"\.url = "github:o/r";$'
     }
 }

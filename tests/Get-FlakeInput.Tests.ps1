@@ -67,6 +67,29 @@ Describe 'Get-FlakeInput' {
         { Get-FlakeInput -Path (Join-Path $TestDrive 'nowhere') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,FlakeTools.Commands.GetFlakeInputCommand'
     }
 
+    It 'names a flake.nix that is not UTF-8 by its own id' {
+        $bad = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'latin1') -Force
+        [IO.File]::WriteAllBytes((Join-Path $bad 'flake.nix'), [byte[]](0x7b, 0x20, 0x64, 0xe9, 0x20, 0x7d))
+        Get-FlakeInput -Path $bad -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'FlakeNotUtf8,FlakeTools.Commands.GetFlakeInputCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].Exception.Message | Should -Match 'not UTF-8'
+    }
+
+    It 'says what Nix says about inputs written as a // merge' {
+        $merged = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'merged') -Force
+        Set-Content -LiteralPath (Join-Path $merged 'flake.nix') -Value "{`n  inputs = { a.url = `"path:/a`"; } // { b.url = `"path:/b`"; };`n  outputs = { self, a, b }: { };`n}"
+        Get-FlakeInput -Path $merged -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'FlakeParseError,FlakeTools.Commands.GetFlakeInputCommand'
+        $err[0].Exception.Message | Should -Match "expected a set but got a thunk"
+        $err[0].Exception.Message | Should -Not -Match 'nix flake check'
+        if (Initialize-Nix) {
+            # The message quotes Nix: check that Nix really refuses the file with it.
+            $nixSays = & nix flake metadata $merged.FullName 2>&1 | Out-String
+            $nixSays | Should -Match 'expected a set but got a thunk'
+        }
+    }
+
     It 'refuses a non-file-system path' {
         { Get-FlakeInput -Path 'Env:\PATH' -ErrorAction Stop } | Should -Throw -ErrorId 'NotFileSystemPath,FlakeTools.Commands.GetFlakeInputCommand'
     }
@@ -103,7 +126,4 @@ Describe 'Get-FlakeInput' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('nixpkgs', 'home-manager', 'hyprland', 'waybar')
     }
 
-    It 'declares the type it writes' {
-        (Get-Command Get-FlakeInput).OutputType.Type | Should -Be ([FlakeTools.Core.Flakes.FlakeInput])
-    }
 }

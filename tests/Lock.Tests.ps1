@@ -76,7 +76,45 @@ Describe 'Compare-FlakeLock' {
         $changes = Compare-FlakeLock -Path $repo -Revision HEAD
         $changes.Count | Should -BeGreaterThan 3
         $changes | Where-Object InputPath -eq 'nixpkgs' | Select-Object -ExpandProperty NewRev | Should -Be ('b' * 40)
-        { Compare-FlakeLock -Path $repo -Revision nosuchrev -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotFound,FlakeTools.Commands.CompareFlakeLockCommand'
+        { Compare-FlakeLock -Path $repo -Revision nosuchrev -ErrorAction Stop } | Should -Throw -ErrorId 'RevisionNotFound,FlakeTools.Commands.CompareFlakeLockCommand'
+    }
+
+    It 'never lets a revision reach git as an option' {
+        $repo = New-TestFlake desktop -Destination (Join-Path $TestDrive 'inject')
+        $null = Invoke-Git $repo init -q
+        $null = Invoke-Git $repo add -A
+        $null = Invoke-Git $repo commit -q -m init
+        $target = Join-Path $TestDrive 'pwned'
+        foreach ($revision in "--output=$target", '-h', '--all', "HEAD --output=$target") {
+            Compare-FlakeLock -Path $repo -Revision $revision -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be 'RevisionNotFound,FlakeTools.Commands.CompareFlakeLockCommand'
+            $err[0].TargetObject | Should -Be $revision
+            $err[0].Exception.Message | Should -Not -Match 'flake\.lock'
+        }
+        Get-ChildItem -LiteralPath $TestDrive -Filter 'pwned*' | Should -BeNullOrEmpty
+    }
+
+    It 'names each git failure by its own id' {
+        $plain = New-TestFlake desktop -Destination (Join-Path $TestDrive 'not-a-repo')
+        { Compare-FlakeLock -Path $plain -Revision HEAD -ErrorAction Stop } | Should -Throw -ErrorId 'NotInGitRepository,FlakeTools.Commands.CompareFlakeLockCommand'
+        $repo = New-TestFlake desktop -Destination (Join-Path $TestDrive 'lock-later')
+        $null = Invoke-Git $repo init -q
+        $null = Invoke-Git $repo add flake.nix
+        $null = Invoke-Git $repo commit -q -m 'no lock yet'
+        { Compare-FlakeLock -Path $repo -Revision HEAD -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotInRevision,FlakeTools.Commands.CompareFlakeLockCommand'
+        { Compare-FlakeLock -ReferencePath (Join-Path $TestDrive 'nowhere.lock') -DifferencePath $repo -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotFound,FlakeTools.Commands.CompareFlakeLockCommand'
+        $latin1 = Join-Path $TestDrive 'latin1.lock'
+        [IO.File]::WriteAllBytes($latin1, [byte[]](0x7b, 0x22, 0xe9, 0x22, 0x7d))
+        { Compare-FlakeLock -ReferencePath $latin1 -DifferencePath $plain -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotUtf8,FlakeTools.Commands.CompareFlakeLockCommand'
+        { Get-FlakeLock -LiteralPath $latin1 -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotUtf8,FlakeTools.Commands.GetFlakeLockCommand'
+    }
+
+    It 'resolves its paths through the provider like the other cmdlets' {
+        { Compare-FlakeLock -ReferencePath 'Env:\PATH' -DifferencePath 'Env:\HOME' -ErrorAction Stop } | Should -Throw -ErrorId 'NotFileSystemPath,FlakeTools.Commands.CompareFlakeLockCommand'
+        { Compare-FlakeLock -Path 'Env:\PATH' -Revision HEAD -ErrorAction Stop } | Should -Throw -ErrorId 'NotFileSystemPath,FlakeTools.Commands.CompareFlakeLockCommand'
+        $odd = New-TestFlake desktop -Destination (Join-Path $TestDrive 'cmp[1]')
+        (Compare-FlakeLock -ReferencePath $odd -DifferencePath (Join-Path $odd 'flake.lock')) | Should -BeNullOrEmpty
+        (Get-Command Compare-FlakeLock).Parameters['LiteralPath'].Aliases | Should -Contain 'PSPath'
     }
 }
 
@@ -161,6 +199,42 @@ Describe 'Update-FlakeInput' {
         $err[0].Exception.Message | Should -Match 'nix flake'
         Get-FileBytesHash (Join-Path $root 'flake.nix') | Should -Be $flake
         Get-FileBytesHash (Join-Path $root 'flake.lock') | Should -Be $lock
+    }
+
+    It 'updates a flake in a folder named <Name> (<Kind>)' -Skip:(-not (Get-Command nix -ErrorAction Ignore)) -ForEach @(
+        foreach ($name in 'a b', 'c[1]', 'd#e', 'f?g', 'h%20i') {
+            @{ Name = $name; Kind = 'plain folder' }
+            @{ Name = $name; Kind = 'git checkout' }
+        }
+    ) {
+        $root = New-NixScenario
+        $folder = Join-Path $TestDrive "special-$([guid]::NewGuid().ToString('N').Substring(0, 6))" $Name
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        Copy-Item -LiteralPath (Join-Path $root 'flake.nix') -Destination $folder
+        if ($Kind -eq 'git checkout') {
+            $null = Invoke-Git $folder init -q
+            $null = Invoke-Git $folder add -A
+            $null = Invoke-Git $folder commit -q -m first
+        }
+        $changes = Update-FlakeInput -LiteralPath $folder -ErrorAction Stop -WarningAction SilentlyContinue
+        ($changes | Where-Object Change -eq Added).InputPath | Should -Contain 'dep'
+        Test-Path -LiteralPath (Join-Path $folder 'flake.lock') | Should -BeTrue
+        $dep = Join-Path (Split-Path $root) 'dep'
+        $null = Invoke-Git $dep commit -q --allow-empty -m second
+        $changes = Update-FlakeInput -LiteralPath $folder dep -ErrorAction Stop -WarningAction SilentlyContinue
+        $changes.InputPath | Should -Be 'dep'
+        $changes.NewRev | Should -Be (Invoke-Git $dep rev-parse HEAD).Trim()
+    }
+
+    It 'shows Old and New of a path: input by its content hash, not as sha256-' -Skip:(-not (Get-Command nix -ErrorAction Ignore)) {
+        $root = New-NixScenario
+        $pkgs = Join-Path (Split-Path $root) 'pkgs'
+        Add-Content -LiteralPath (Join-Path $pkgs 'flake.nix') -Value '# changed'
+        $change = Update-FlakeInput -Path $root nixpkgs
+        $change.OldRev | Should -Match '^sha256-'
+        $row = ($change | Out-String -Width 200) -split "`n" | Where-Object { $_ -match '^nixpkgs\s' }
+        $row | Should -Not -Match 'sha256-'
+        $row | Should -Match ('^nixpkgs\s+Updated\s+' + [regex]::Escape($change.OldRev.Substring(7, 7)) + '\s+' + [regex]::Escape($change.NewRev.Substring(7, 7)))
     }
 
     It 'says so when nix is not installed' {

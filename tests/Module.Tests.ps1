@@ -1,6 +1,14 @@
 BeforeDiscovery {
     $manifest = Import-PowerShellDataFile "$PSScriptRoot/../FlakeTools.psd1"
     $commands = $manifest.CmdletsToExport
+    # Each cmdlet that writes, run with -WhatIf on a real flake so that it reaches ShouldProcess.
+    $whatIfCases = @(
+        @{ Command = 'Add-FlakeInput'; Expect = "Add input 'elgato'"; Run = { param($d) Add-FlakeInput -Path $d elgato github:waxlamp/elgato/flakes -Follows @{ nixpkgs = 'nixpkgs' } -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Set-FlakeInput'; Expect = "Set input 'hyprland'"; Run = { param($d) Set-FlakeInput -Path $d hyprland -Ref v0.42.0 -Follows @{ nixpkgs = 'nixpkgs' } -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Remove-FlakeInput'; Expect = "Remove input 'wallpapers'"; Run = { param($d) Remove-FlakeInput -Path $d wallpapers -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Optimize-FlakeInput'; Expect = 'Add follows: waybar.inputs.nixpkgs.follows'; Run = { param($d) Optimize-FlakeInput -Path $d -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Update-FlakeInput'; Expect = 'nix flake'; NeedsNix = $true; Run = { param($d) Update-FlakeInput -Path $d dep -Ref master -WhatIf -ErrorAction Stop } }
+    )
 }
 
 BeforeAll {
@@ -36,9 +44,43 @@ Describe 'The module' {
         }
     }
 
-    It 'writes every edit only under ShouldProcess' {
-        foreach ($command in Get-Command -Module FlakeTools -Verb Add, Set, Remove) {
-            $command.Parameters.Keys | Should -Contain 'WhatIf'
-        }
+    It '<Command> writes only objects of the types its OutputType declares' -ForEach @(
+        @{ Command = 'Get-FlakeInput'; Run = { param($d) Get-FlakeInput -Path $d } }
+        @{ Command = 'Get-FlakeLock'; Run = { param($d) Get-FlakeLock -Path $d } }
+        @{ Command = 'Get-FlakeLockEntry'; Run = { param($d) Get-FlakeLockEntry -Path $d -Recurse } }
+        @{ Command = 'Test-FlakeLock'; Run = { param($d) Test-FlakeLock -Path $d -MaxAge 1d; Test-FlakeLock -Path $d -Quiet } }
+        @{ Command = 'Compare-FlakeLock'; Run = { param($d) $old = Join-Path $TestDrive 'types-old.lock'; (Get-Content -Raw (Join-Path $d 'flake.lock')) -replace '"rev": "[0-9a-f]{40}"', ('"rev": "' + ('c' * 40) + '"') | Set-Content -LiteralPath $old -NoNewline; Compare-FlakeLock $old $d } }
+        @{ Command = 'Optimize-FlakeInput'; Run = { param($d) Optimize-FlakeInput -Path $d -Confirm:$false -WarningAction SilentlyContinue } }
+        @{ Command = 'Set-FlakeInput'; Run = { param($d) Set-FlakeInput -Path $d hyprland -Ref v0.42.0 -PassThru } }
+        @{ Command = 'Add-FlakeInput'; Run = { param($d) Add-FlakeInput -Path $d elgato github:waxlamp/elgato -PassThru } }
+    ) {
+        Import-Module "$PSScriptRoot/TestUtilities.psm1" -Force
+        $directory = New-TestFlake desktop -Destination (Join-Path $TestDrive "types-$Command")
+        $declared = (Get-Command $Command).OutputType.Type
+        $output = @(& $Run $directory)
+        $output.Count | Should -BeGreaterThan 0
+        foreach ($item in $output) { $declared | Should -Contain $item.GetType() }
+    }
+
+    It 'has a -WhatIf case below for every cmdlet that writes' -ForEach @(@{ Listed = $whatIfCases.Command }) {
+        $writing = Get-Command -Module FlakeTools | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | ForEach-Object Name | Sort-Object
+        $writing | Should -Be ($Listed | Sort-Object)
+    }
+
+    It '<Command> -WhatIf says what it would do and leaves every byte as it was' -ForEach $whatIfCases {
+        if ($NeedsNix -and -not (Get-Command nix -ErrorAction Ignore)) { Set-ItResult -Skipped -Because 'nix is not installed: Update-FlakeInput needs it to get as far as ShouldProcess'; return }
+        Import-Module "$PSScriptRoot/TestUtilities.psm1" -Force
+        $directory = if ($NeedsNix) { $null = Initialize-Nix; New-NixScenario } else { New-TestFlake desktop -Destination (Join-Path $TestDrive "whatif-$Command") }
+        $files = Get-ChildItem -LiteralPath $directory -File -Recurse
+        $before = $files | ForEach-Object { "$($_.FullName)=$(Get-FileBytesHash $_.FullName)" }
+        $stamps = $files | ForEach-Object { $_.LastWriteTimeUtc }
+        $transcript = Join-Path $TestDrive "whatif-$Command.txt"
+        Start-Transcript -LiteralPath $transcript -UseMinimalHeader | Out-Null
+        try { & $Run $directory } finally { Stop-Transcript | Out-Null }
+        # It got as far as ShouldProcess (so the test could see a write), and wrote nothing.
+        Get-Content -LiteralPath $transcript -Raw | Should -Match ('What if: .*' + [regex]::Escape($Expect))
+        $after = Get-ChildItem -LiteralPath $directory -File -Recurse
+        $after | ForEach-Object { "$($_.FullName)=$(Get-FileBytesHash $_.FullName)" } | Should -Be $before
+        $after | ForEach-Object { $_.LastWriteTimeUtc } | Should -Be $stamps
     }
 }

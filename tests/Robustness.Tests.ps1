@@ -325,7 +325,7 @@ Describe 'Findings of the robustness suite' {
 
         [IO.File]::WriteAllBytes($bad, [byte[]](0x7B, 0xFF, 0x7D))
         Compare-FlakeLock -ReferencePath $bad -DifferencePath $originalLock -ErrorAction SilentlyContinue -ErrorVariable err
-        $err.FullyQualifiedErrorId | Should -Be @('FileNotUtf8,FlakeTools.Commands.CompareFlakeLockCommand')
+        $err.FullyQualifiedErrorId | Should -Be @('LockNotUtf8,FlakeTools.Commands.CompareFlakeLockCommand')
         $err[0].TargetObject | Should -Be $bad
     }
 }

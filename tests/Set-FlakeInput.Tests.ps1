@@ -88,11 +88,14 @@ Describe 'Set-FlakeInput' {
         { Set-FlakeInput -Path $hostname hyprland -ErrorAction Stop } | Should -Throw -ErrorId 'NothingToChange,FlakeTools.Commands.SetFlakeInputCommand'
     }
 
-    It 'supports -WhatIf and -Confirm' {
-        $command = Get-Command Set-FlakeInput
-        $command.Parameters.Keys | Should -Contain 'WhatIf'
-        $command.Parameters.Keys | Should -Contain 'Confirm'
-        $command.Parameters['Name'].Attributes.ValueFromPipelineByPropertyName | Should -Contain $true
-        $command.Parameters['Path'].Attributes.ValueFromPipelineByPropertyName | Should -Contain $true
+    It 'asks before writing: -Confirm:$false writes, -WhatIf shows the file and the change' {
+        $transcript = Join-Path $TestDrive 'confirm.txt'
+        Start-Transcript -LiteralPath $transcript -UseMinimalHeader | Out-Null
+        try { Set-FlakeInput -Path $hostname hyprland -Ref v0.30.0 -WhatIf } finally { Stop-Transcript | Out-Null }
+        Get-Content -LiteralPath $transcript -Raw | Should -Match ('What if: .*Hyprland/v0\.30\.0[\s\S]*on target "' + [regex]::Escape($hostnameFlake) + '"')
+        Get-Content -LiteralPath $hostnameFlake -Raw | Should -BeExactly $original
+        # With $ConfirmPreference at Low every change would ask; -Confirm:$false answers for it.
+        & { $ConfirmPreference = 'Low'; Set-FlakeInput -Path $hostname hyprland -Ref v0.30.0 -Confirm:$false }
+        Get-Content -LiteralPath $hostnameFlake -Raw | Should -BeExactly ($original -replace 'Hyprland/v0\.29\.1', 'Hyprland/v0.30.0')
     }
 }

@@ -127,15 +127,15 @@ public class LockLogicTests
     }
 
     [Theory]
-    [InlineData("2.8.0", "flake lock /f --update-input a --update-input b")]
-    [InlineData("2.18.9", "flake lock /f --update-input a --update-input b")]
-    [InlineData("2.19.0", "flake update a b --flake /f")]
-    [InlineData("2.24.10", "flake update a b --flake /f")]
+    [InlineData("2.8.0", "flake lock . --update-input a --update-input b")]
+    [InlineData("2.18.9", "flake lock . --update-input a --update-input b")]
+    [InlineData("2.19.0", "flake update --flake . -- a b")]
+    [InlineData("2.24.10", "flake update --flake . -- a b")]
     public void UpdateUsesTheFormTheInstalledNixUnderstands(string version, string expected)
     {
         var nix = new NixCli("nix", Version.Parse(version));
         Assert.EndsWith(expected, string.Join(" ", nix.UpdateArguments("/f", new[] { "a", "b" })));
-        Assert.EndsWith(Version.Parse(version) >= new Version(2, 19) ? "flake update --flake /f" : "flake update /f", string.Join(" ", nix.UpdateArguments("/f", Array.Empty<string>())));
+        Assert.EndsWith(Version.Parse(version) >= new Version(2, 19) ? "flake update --flake ." : "flake update .", string.Join(" ", nix.UpdateArguments("/f", Array.Empty<string>())));
     }
 
     [Fact]
@@ -149,15 +149,15 @@ public class LockLogicTests
             Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", empty);
             Environment.SetEnvironmentVariable("NIX_CONFIG", "sandbox = false");
             var nix = new NixCli("nix", new Version(2, 8));
-            Assert.Equal(new[] { "--extra-experimental-features", "nix-command flakes", "flake", "lock", "/f" }, nix.LockArguments("/f"));
+            Assert.Equal(new[] { "--extra-experimental-features", "nix-command flakes", "flake", "lock", "." }, nix.LockArguments("/f"));
             Environment.SetEnvironmentVariable("NIX_CONFIG", "experimental-features = nix-command\nextra-experimental-features = flakes");
             // The configuration is read when the NixCli is made (NixCli.Find), not on every call.
             Assert.Equal("--extra-experimental-features", nix.LockArguments("/f")[0]);
-            Assert.Equal(new[] { "flake", "lock", "/f" }, new NixCli("nix", new Version(2, 8)).LockArguments("/f"));
+            Assert.Equal(new[] { "flake", "lock", "." }, new NixCli("nix", new Version(2, 8)).LockArguments("/f"));
             File.WriteAllText(Path.Combine(empty, "nix.conf"), "experimental-features = nix-command flakes # enabled system-wide\n");
             Environment.SetEnvironmentVariable("NIX_CONFIG", null);
             Assert.True(NixConfiguration.EnablesFlakes());
-            Assert.Equal("nix flake lock /f --override-input nixpkgs 'github:NixOS/nixpkgs?ref=x y'", NixCli.Format(new NixCli("nix", new Version(2, 8)).OverrideArguments("/f", "nixpkgs", "github:NixOS/nixpkgs?ref=x y")));
+            Assert.Equal("nix flake lock . --override-input nixpkgs 'github:NixOS/nixpkgs?ref=x y'", NixCli.Format(new NixCli("nix", new Version(2, 8)).OverrideArguments("/f", "nixpkgs", "github:NixOS/nixpkgs?ref=x y")));
         }
         finally
         {

@@ -144,7 +144,7 @@ public sealed class NixLockTests : IDisposable
         var nix = NixCli.Find()!;
         Assert.True(nix.Version >= new Version(2, 4));
         var arguments = nix.UpdateArguments("/flake", new[] { "a", "b" });
-        if (nix.HasFlakeUpdateInputs) Assert.Equal(new[] { "flake", "update", "a", "b", "--flake", "/flake" }, arguments.SkipWhile(a => a != "flake"));
-        else Assert.Equal(new[] { "flake", "lock", "/flake", "--update-input", "a", "--update-input", "b" }, arguments.SkipWhile(a => a != "flake"));
+        if (nix.HasFlakeUpdateInputs) Assert.Equal(new[] { "flake", "update", "--flake", ".", "--", "a", "b" }, arguments.SkipWhile(a => a != "flake"));
+        else Assert.Equal(new[] { "flake", "lock", ".", "--update-input", "a", "--update-input", "b" }, arguments.SkipWhile(a => a != "flake"));
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
 
@@ -18,6 +19,14 @@ public enum FlakeEditError
     FlakeInvalid,
     /// <summary>The edit is not possible as asked (say so in the message).</summary>
     InvalidEdit,
+    /// <summary>An input name that Nix (or FlakeTools' input paths) cannot take; the message says which rule it breaks.</summary>
+    InvalidName,
+    /// <summary>A follows key or value that Nix cannot take, or two keys that mean the same input.</summary>
+    InvalidFollows,
+    /// <summary>A branch or tag name that Nix refuses.</summary>
+    InvalidRef,
+    /// <summary>A commit that is not 40 hexadecimal digits.</summary>
+    InvalidRev,
 }
 
 /// <summary>An edit that cannot be made.</summary>
@@ -25,6 +34,12 @@ public sealed class FlakeEditException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     public FlakeEditException(FlakeEditError error, string message) : base(message)
+    {
+        Error = error;
+    }
+
+    /// <summary>Creates the exception with the failure that caused it.</summary>
+    public FlakeEditException(FlakeEditError error, string message, Exception inner) : base(message, inner)
     {
         Error = error;
     }
@@ -46,13 +61,138 @@ public sealed record FlakeEditResult(FlakeFile Flake, bool Changed, IReadOnlyLis
 /// </summary>
 public static class FlakeEditor
 {
+    // Nix's rules, anchored with \A and \z: .NET's `$` also matches before a final line break.
+    private static readonly Regex FlakeIdPattern = new(@"\A[a-zA-Z][a-zA-Z0-9_-]*\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex RefPattern = new(@"\A[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex RevPattern = new(@"\A[0-9a-f]{40}\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    // ---------------- user strings ----------------
+
+    /// <summary>
+    /// Checks an input name given by a user. Any attribute name is an input name to Nix
+    /// (<c>"my.input"</c>, <c>"a\"b"</c>, unicode, leading digits: they are written quoted), except
+    /// <c>self</c>; FlakeTools also refuses <c>/</c> (the step of an input path such as
+    /// <c>home-manager/nixpkgs</c>), control characters and the empty name. Throws
+    /// <see cref="FlakeEditException"/> (<see cref="FlakeEditError.InvalidName"/>) naming the rule.
+    /// </summary>
+    public static void CheckInputName(string name)
+    {
+        string? why = name switch
+        {
+            "" => "an input name cannot be empty",
+            "self" => "'self' is the flake itself (the first argument of outputs); Nix does not take it as an input name",
+            _ when name.Contains('/') => $"'{Printable(name)}' holds '/', which separates the steps of an input path (home-manager/nixpkgs): no follows and no nix command could name this input",
+            _ when name.Any(char.IsControl) => $"'{Printable(name)}' holds a control character (a line break, tab...); no follows and no nix command could name this input",
+            _ => null,
+        };
+        if (why is not null) throw new FlakeEditException(FlakeEditError.InvalidName, why);
+    }
+
+    /// <summary>
+    /// A warning for an input name that Nix accepts in flake.nix but not where it reads input
+    /// paths (<c>follows = "..."</c>, <c>--update-input</c>): those take <c>[a-zA-Z][a-zA-Z0-9_-]*</c>. Null when none.
+    /// </summary>
+    public static string? InputNameWarning(string name) => FlakeIdPattern.IsMatch(name) ? null
+        : $"Nix accepts the input name '{Printable(name)}' in flake.nix, but a follows of another input and 'nix flake lock --update-input' cannot name it: there Nix takes only names like [a-zA-Z][a-zA-Z0-9_-]*";
+
+    /// <summary>Checks a branch or tag name by Nix's rule (<c>[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*</c>).</summary>
+    public static void CheckRef(string reference)
+    {
+        if (!RefPattern.IsMatch(reference))
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidRef, $"'{Printable(reference)}' is not a branch or tag name Nix accepts: it starts with a letter, digit or @ and holds only letters, digits and _ . / @ + -");
+        }
+    }
+
+    /// <summary>Checks a commit: exactly 40 lower-case hexadecimal digits.</summary>
+    public static void CheckRev(string rev)
+    {
+        if (!RevPattern.IsMatch(rev))
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidRev, $"'{Printable(rev)}' is not a commit: give its full hash, 40 lower-case hexadecimal digits (git rev-parse shows it)");
+        }
+    }
+
+    /// <summary>
+    /// Checks and normalises follows given by a user, as (key, target) pairs: a key is an input path
+    /// below the input, <c>nixpkgs</c> or <c>hyprland/nixpkgs</c> (<c>.</c> also separates steps);
+    /// a target is <c>""</c> (the empty follows) or an input path from the root whose steps match
+    /// Nix's <c>[a-zA-Z][a-zA-Z0-9_-]*</c> (Nix refuses anything else there). Keys that name the
+    /// same input (<c>a.b</c> and <c>a/b</c>) are refused: they would define one attribute twice.
+    /// Returns the pairs sorted by key, keys written with <c>/</c>.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> NormalizeFollows(IEnumerable<KeyValuePair<string, string>> follows)
+    {
+        var result = new Dictionary<string, (string Target, string Given)>(StringComparer.Ordinal);
+        foreach (var (key, target) in follows)
+        {
+            var steps = key.Split('.', '/');
+            if (key.Length == 0 || steps.Any(s => s.Length == 0))
+            {
+                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows key '{Printable(key)}' has an empty step: a key names an input of the input, such as nixpkgs or hyprland/nixpkgs");
+            }
+            if (steps.FirstOrDefault(s => s.Any(char.IsControl)) is { } control)
+            {
+                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows key '{Printable(key)}' holds a control character (a line break, tab...)");
+            }
+            var normal = string.Join("/", steps);
+            if (result.TryGetValue(normal, out var other))
+            {
+                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows keys '{Printable(other.Given)}' and '{Printable(key)}' name the same input ({normal}); give it once");
+            }
+            if (target.Length > 0 && target.Split('/').FirstOrDefault(s => !FlakeIdPattern.IsMatch(s)) is { } bad)
+            {
+                throw new FlakeEditException(FlakeEditError.InvalidFollows,
+                    $"the follows target '{Printable(target)}' (for {normal}) is not an input path Nix accepts: '{Printable(bad)}' must match [a-zA-Z][a-zA-Z0-9_-]*, steps are separated by one '/', and '' is the empty follows");
+            }
+            result[normal] = (target, key);
+        }
+        return result.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new KeyValuePair<string, string>(p.Key, p.Value.Target)).ToList();
+    }
+
+    /// <summary>A user string as it can be shown in one line of a message (line breaks and other controls escaped).</summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var builder = new StringBuilder();
+        foreach (var c in text)
+        {
+            builder.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+        return builder.ToString();
+    }
+
+    // ---------------- edits ----------------
+
     /// <summary>Adds an input (and names it in the <c>outputs</c> arguments when they are listed).</summary>
-    public static FlakeEditResult AddInput(FlakeFile flake, string name, FlakeReference reference, bool? isFlake = null, IReadOnlyList<KeyValuePair<string, string>>? follows = null)
+    public static FlakeEditResult AddInput(FlakeFile flake, string name, FlakeReference reference, bool? isFlake = null, IReadOnlyList<KeyValuePair<string, string>>? follows = null) =>
+        Guarded(flake, $"adding input '{name}'", () => AddInputCore(flake, name, reference, isFlake, follows));
+
+    private static FlakeEditResult AddInputCore(FlakeFile flake, string name, FlakeReference reference, bool? isFlake, IReadOnlyList<KeyValuePair<string, string>>? follows)
     {
         EnsureValid(flake);
+        CheckInputName(name);
         if (flake.FindInput(name) is not null) throw new FlakeEditException(FlakeEditError.InputExists, $"input '{name}' already exists in {Where(flake)}; use Set-FlakeInput to change it");
         var top = flake.TopLevel!;
-        follows ??= Array.Empty<KeyValuePair<string, string>>();
+        follows = NormalizeFollows(follows ?? Array.Empty<KeyValuePair<string, string>>());
+        var warnings = new List<string>();
+        if (InputNameWarning(name) is { } nameWarning) warnings.Add(nameWarning);
+        warnings.AddRange(follows.Select(f => FollowsWarning(name, f.Key, f.Value, isFlake != false)).OfType<string>());
+        // outputs = { self, nixpkgs }: takes exactly the inputs it lists. A name that is not a Nix
+        // identifier (my.input, if, 1x) cannot be listed there, so the function must take `...`.
+        var listable = NixString.IsIdentifier(name);
+        if (!listable && flake.OutputsPattern is { HasEllipsis: false } closed)
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidName,
+                $"outputs in {Where(flake)} takes only the arguments it lists ({{ {string.Join(", ", closed.Formals.Select(f => f.Name))} }}), and '{Printable(name)}' is not a Nix identifier that could be listed there, so Nix would refuse to call it; add '...' to its arguments first, or choose a name like 'my-input'");
+        }
 
         // What the new input says, as (relative attribute path, value) pairs.
         var parts = new List<(string[] Path, string Value)> { (new[] { "url" }, NixString.Quote(reference.ToUrl())) };
@@ -87,17 +227,36 @@ public static class FlakeEditor
         }
 
         var result = FlakeFile.FromTree(tree, flake.Path);
-        if (result.OutputsPattern is { } pattern && pattern.Formals.All(f => f.Name != name))
+        if (listable && result.OutputsPattern is { } pattern && pattern.Formals.All(f => f.Name != name))
         {
             result = FlakeFile.FromTree(SyntaxEditor.InsertFormal(pattern, name), flake.Path);
         }
         var added = result.FindInput(name);
         if (added?.Reference is null || !added.Reference.Equals(reference)) throw Unexpected(flake, $"adding input '{name}'");
-        return new FlakeEditResult(result, true, Array.Empty<string>());
+        if (follows.Any(f => result.FindInputPath(new[] { name }.Concat(SplitPath(f.Key)).ToList())?.Follows != f.Value)) throw Unexpected(flake, $"adding the follows of '{name}'");
+        return new FlakeEditResult(result, true, warnings);
+    }
+
+    /// <summary>A warning for a follows that Nix takes but that cannot do what it seems to.</summary>
+    private static string? FollowsWarning(string name, string overridePath, string target, bool isFlake)
+    {
+        var key = string.Join("/", new[] { name }.Concat(SplitPath(overridePath)));
+        if (!isFlake && overridePath.Length > 0)
+        {
+            return $"input '{name}' has flake = false: Nix reads no flake.nix from it, so it has no input '{overridePath}' to follow '{target}'";
+        }
+        if (target.Length > 0 && (target == key || key.StartsWith(target + "/", StringComparison.Ordinal)))
+        {
+            return $"'{key}' follows '{target}', which is itself or contains it: Nix cannot lock that (an input following itself)";
+        }
+        return null;
     }
 
     /// <summary>Points an input (or an override such as <c>home-manager/nixpkgs</c>) at another reference, in the form it is written in.</summary>
-    public static FlakeEditResult SetReference(FlakeFile flake, string inputPath, FlakeReference reference)
+    public static FlakeEditResult SetReference(FlakeFile flake, string inputPath, FlakeReference reference) =>
+        Guarded(flake, $"setting the url of '{inputPath}'", () => SetReferenceCore(flake, inputPath, reference));
+
+    private static FlakeEditResult SetReferenceCore(FlakeFile flake, string inputPath, FlakeReference reference)
     {
         EnsureValid(flake);
         var input = Find(flake, inputPath);
@@ -131,7 +290,10 @@ public static class FlakeEditor
     }
 
     /// <summary>Sets <c>flake = false</c> (or back to true) on an input.</summary>
-    public static FlakeEditResult SetIsFlake(FlakeFile flake, string inputPath, bool isFlake)
+    public static FlakeEditResult SetIsFlake(FlakeFile flake, string inputPath, bool isFlake) =>
+        Guarded(flake, $"setting 'flake' of '{inputPath}'", () => SetIsFlakeCore(flake, inputPath, isFlake));
+
+    private static FlakeEditResult SetIsFlakeCore(FlakeFile flake, string inputPath, bool isFlake)
     {
         EnsureValid(flake);
         var input = Find(flake, inputPath);
@@ -149,10 +311,20 @@ public static class FlakeEditor
     /// <paramref name="target"/> (<c>""</c> for the empty follows): <c>name.inputs.nixpkgs.follows = "nixpkgs";</c>.
     /// With an empty <paramref name="overridePath"/> the input itself follows the target.
     /// </summary>
-    public static FlakeEditResult SetFollows(FlakeFile flake, string name, string overridePath, string target)
+    public static FlakeEditResult SetFollows(FlakeFile flake, string name, string overridePath, string target) =>
+        Guarded(flake, $"setting a follows of '{name}'", () => SetFollowsCore(flake, name, overridePath, target));
+
+    private static FlakeEditResult SetFollowsCore(FlakeFile flake, string name, string overridePath, string target)
     {
         EnsureValid(flake);
         var root = Find(flake, name);
+        if (overridePath.Length > 0 || target.Length > 0)
+        {
+            var normal = NormalizeFollows(new[] { new KeyValuePair<string, string>(overridePath.Length > 0 ? overridePath : "_", target) })[0];
+            if (overridePath.Length > 0) overridePath = normal.Key;
+        }
+        var warnings = new List<string>();
+        if (FollowsWarning(name, overridePath, target, root.IsFlake) is { } warning) warnings.Add(warning);
         var path = SplitPath(overridePath);
         var fullPath = new[] { name }.Concat(path).ToList();
         var node = flake.FindInputPath(fullPath);
@@ -181,14 +353,17 @@ public static class FlakeEditor
         }
         var result = FlakeFile.FromTree(tree, flake.Path);
         if (result.FindInputPath(fullPath)?.Follows != target) throw Unexpected(flake, $"setting follows of '{string.Join("/", fullPath)}'");
-        return new FlakeEditResult(result, true, Array.Empty<string>());
+        return new FlakeEditResult(result, true, warnings);
     }
 
     /// <summary>
     /// Removes an input: every binding that declares it (with its comments), and its name in the
     /// <c>outputs</c> arguments. Warns when other inputs follow it.
     /// </summary>
-    public static FlakeEditResult RemoveInput(FlakeFile flake, string name)
+    public static FlakeEditResult RemoveInput(FlakeFile flake, string name) =>
+        Guarded(flake, $"removing input '{name}'", () => RemoveInputCore(flake, name));
+
+    private static FlakeEditResult RemoveInputCore(FlakeFile flake, string name)
     {
         EnsureValid(flake);
         Find(flake, name);
@@ -359,6 +534,36 @@ public static class FlakeEditor
     private static string Where(FlakeFile flake) => flake.Path ?? "flake.nix";
 
     private static FlakeEditResult Unchanged(FlakeFile flake) => new(flake, false, Array.Empty<string>());
+
+    /// <summary>
+    /// Runs an edit; a refusal of the syntax layer (an edit that would not parse, a fragment that is
+    /// not valid Nix) becomes a <see cref="FlakeEditException"/> like every other failure of an edit.
+    /// </summary>
+    private static FlakeEditResult Guarded(FlakeFile flake, string what, Func<FlakeEditResult> edit)
+    {
+        FlakeEditResult result;
+        try
+        {
+            result = edit();
+        }
+        catch (FlakeEditException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidEdit,
+                $"FlakeTools could not make the edit ({what}) in {Where(flake)}: {e.Message}; the file was left as it was. Please report this with the file attached.", e);
+        }
+        // The guard of every write: whatever the parser and the flake reader know Nix refuses
+        // (syntax, an attribute defined twice, url with follows...) must not be written.
+        if (result.Changed && result.Flake.HasErrors)
+        {
+            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({first}); the file was left as it was");
+        }
+        return result;
+    }
 
     private static FlakeEditException Unexpected(FlakeFile flake, string what) =>
         new(FlakeEditError.InvalidEdit, $"FlakeTools could not make the edit ({what}) in {Where(flake)} without changing more than intended; the file was left as it was. Please report this with the file attached.");

@@ -145,7 +145,8 @@ public sealed class FlakeFile
         {
             if (Unwrap(value) is not AttrSetSyntax set)
             {
-                Report(binding, "inputs must be an attribute set of input declarations", DiagnosticSeverity.Error);
+                // Nix reads inputs without evaluating them (only a literal set is "trivial"): 2.8 and later stop with this message.
+                Report(binding, "inputs must be written as an attribute set { ... }: Nix does not evaluate it, so a // merge, a variable or a function call there makes Nix stop with 'expected a set but got a thunk'", DiagnosticSeverity.Error);
                 return;
             }
             foreach (var inner in set.Bindings)

@@ -95,35 +95,57 @@ public sealed class NixCli
 
     /// <summary>
     /// The arguments that update <paramref name="inputs"/> (all inputs when empty) of the flake in
-    /// <paramref name="flakeDirectory"/> and write its lock.
+    /// <paramref name="flakeDirectory"/> and write its lock. They name the flake relative to that
+    /// directory (see <see cref="FlakeArgument"/>): run them with it as the working directory.
+    /// Input names follow <c>--</c> or an option that takes them as its value, so none is read as an option.
     /// </summary>
     public IReadOnlyList<string> UpdateArguments(string flakeDirectory, IReadOnlyList<string> inputs)
     {
+        var flake = FlakeArgument(flakeDirectory);
         var arguments = new List<string>();
         if (HasFlakeUpdateInputs)
         {
-            arguments.AddRange(new[] { "flake", "update" });
-            arguments.AddRange(inputs);
-            arguments.AddRange(new[] { "--flake", flakeDirectory });
+            arguments.AddRange(new[] { "flake", "update", "--flake", flake });
+            if (inputs.Count > 0)
+            {
+                arguments.Add("--");
+                arguments.AddRange(inputs);
+            }
         }
         else if (inputs.Count == 0)
         {
-            arguments.AddRange(new[] { "flake", "update", flakeDirectory });
+            arguments.AddRange(new[] { "flake", "update", flake });
         }
         else
         {
-            arguments.AddRange(new[] { "flake", "lock", flakeDirectory });
+            arguments.AddRange(new[] { "flake", "lock", flake });
             foreach (var input in inputs) arguments.AddRange(new[] { "--update-input", input });
         }
         return WithFeatures(arguments);
     }
 
-    /// <summary>The arguments that lock the flake (adding what is missing, changing nothing else).</summary>
-    public IReadOnlyList<string> LockArguments(string flakeDirectory) => WithFeatures(new List<string> { "flake", "lock", flakeDirectory });
+    /// <summary>The arguments that lock the flake (adding what is missing, changing nothing else); run them in <paramref name="flakeDirectory"/>.</summary>
+    public IReadOnlyList<string> LockArguments(string flakeDirectory) => WithFeatures(new List<string> { "flake", "lock", FlakeArgument(flakeDirectory) });
 
-    /// <summary>The arguments that lock an input to another reference for this lock only (<c>--override-input</c>).</summary>
+    /// <summary>The arguments that lock an input to another reference for this lock only (<c>--override-input</c>); run them in <paramref name="flakeDirectory"/>.</summary>
     public IReadOnlyList<string> OverrideArguments(string flakeDirectory, string input, string reference) =>
-        WithFeatures(new List<string> { "flake", "lock", flakeDirectory, "--override-input", input, reference });
+        WithFeatures(new List<string> { "flake", "lock", FlakeArgument(flakeDirectory), "--override-input", input, reference });
+
+    /// <summary>
+    /// How a flake directory is named to nix that runs in it: <c>.</c>, which Nix resolves like the
+    /// absolute path (a git checkout becomes <c>git+file:</c>). Nix (2.8 at least) turns a path
+    /// into a URL without escaping it, so an absolute path with a space, <c>[ ]</c>, <c>#</c>,
+    /// <c>?</c> or <c>%</c> in it fails ("is not a valid URL", or the part after <c>#</c>/<c>?</c>
+    /// is cut off), and so does <c>.</c> inside a git checkout at such a path; escaping does not
+    /// help, as Nix does not unescape <c>path:</c> and <c>git+file:</c> paths. For such a
+    /// directory the flake is named <c>path:.</c>, which Nix reads as the folder's files
+    /// without URL parsing (untracked files included; the lock it writes is the same).
+    /// </summary>
+    public static string FlakeArgument(string flakeDirectory) => NeedsPathScheme(flakeDirectory) ? "path:." : ".";
+
+    /// <summary>Whether <paramref name="directory"/> holds a character that Nix's URL parsing breaks on.</summary>
+    public static bool NeedsPathScheme(string directory) =>
+        !directory.All(c => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' || "/-._~+,=@:".Contains(c));
 
     /// <summary>The command line as a person would type it (for -WhatIf and messages).</summary>
     public static string Format(IEnumerable<string> arguments) =>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
 
@@ -14,7 +15,6 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
 {
     /// <summary>The new input's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[a-zA-Z_][a-zA-Z0-9_'-]*$")]
     public string Name { get; set; } = "";
 
     /// <summary>The flake reference, e.g. github:NixOS/nixpkgs/nixos-unstable.</summary>
@@ -39,6 +39,17 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
     {
         var reference = ParseReference(Url);
         if (reference is null) return;
+        List<KeyValuePair<string, string>> follows;
+        try
+        {
+            FlakeEditor.CheckInputName(Name);
+            follows = FollowsPairs(Follows);
+        }
+        catch (FlakeEditException e)
+        {
+            WriteEditError(e, e.Error == FlakeEditError.InvalidFollows ? Follows! : Name);
+            return;
+        }
         foreach (var path in ResolvedPaths())
         {
             var source = OpenFlake(path);
@@ -46,19 +57,14 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
             FlakeEditResult result;
             try
             {
-                result = FlakeEditor.AddInput(source.Flake, Name, reference, Flake ? null : false, FollowsPairs(Follows));
+                result = FlakeEditor.AddInput(source.Flake, Name, reference, Flake ? null : false, follows);
             }
             catch (FlakeEditException e)
             {
                 WriteEditError(e, Name);
                 continue;
             }
-            catch (ArgumentException e)
-            {
-                WriteError(new ErrorRecord(e, "InvalidFollows", ErrorCategory.InvalidArgument, Follows));
-                continue;
-            }
-            if (SaveEdit(source, result, $"Add input '{Name}' = {reference}") && PassThru) WriteObject(ReadBack(source.FlakePath, Name));
+            if (SaveEdit(source, result, $"Add input '{Name}' = {reference}") && PassThru && ReadBack(source.FlakePath, Name) is { } added) WriteObject(added);
         }
     }
 }

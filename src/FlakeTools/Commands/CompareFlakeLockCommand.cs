@@ -13,68 +13,117 @@ namespace FlakeTools.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Compare, "FlakeLock", DefaultParameterSetName = FilesSet)]
 [OutputType(typeof(LockChange))]
-public sealed class CompareFlakeLockCommand : PSCmdlet
+public sealed class CompareFlakeLockCommand : FlakeCmdlet, IDisposable
 {
     private const string FilesSet = "Files";
-    private const string RevisionSet = "Revision";
+    private readonly CancellationTokenSource _cancellation = new();
 
-    /// <summary>The older lock (a flake.lock or a flake directory).</summary>
+    /// <summary>The older lock (a flake.lock or a flake directory), taken literally.</summary>
     [Parameter(ParameterSetName = FilesSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string ReferencePath { get; set; } = "";
 
-    /// <summary>The newer lock (a flake.lock or a flake directory).</summary>
+    /// <summary>The newer lock (a flake.lock or a flake directory), taken literally.</summary>
     [Parameter(ParameterSetName = FilesSet, Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string DifferencePath { get; set; } = "";
 
-    /// <summary>The lock to compare with its own git history (a flake.lock or a flake directory); default the current directory.</summary>
-    [Parameter(ParameterSetName = RevisionSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = ".";
-
     /// <summary>The git revision to compare against (HEAD, a branch, a commit, HEAD~3...).</summary>
-    [Parameter(ParameterSetName = RevisionSet, Mandatory = true)]
+    [Parameter(ParameterSetName = PathSet, Mandatory = true)]
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Revision { get; set; } = "HEAD";
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        // The file being read, as the target of an error about it.
-        string target = ParameterSetName == RevisionSet ? Path : ReferencePath;
-        try
+        if (ParameterSetName == FilesSet)
         {
-            FlakeLock before, after;
-            if (ParameterSetName == RevisionSet)
+            if (LockFile(ReferencePath) is not { } reference || LockFile(DifferencePath) is not { } difference) return;
+            if (Read(reference) is not { } before || Read(difference) is not { } after) return;
+            foreach (var change in LockChange.Compare(before, after)) WriteObject(change);
+            return;
+        }
+        foreach (var path in ResolvedPaths())
+        {
+            var file = FlakeLock.PathFor(path);
+            if (!File.Exists(file))
             {
-                var file = target = LockFile(Path);
-                after = FlakeLock.Parse(TextFile.Read(file), file);
-                var old = GitCli.ShowAsync(file, Revision, CancellationToken.None).GetAwaiter().GetResult();
+                WriteLockNotFound(file);
+                continue;
+            }
+            if (Read(file) is not { } after) continue;
+            string old;
+            try
+            {
+                old = GitCli.ShowAsync(file, Revision, _cancellation.Token).GetAwaiter().GetResult();
+            }
+            catch (GitException e)
+            {
+                var (id, category, target) = e.Error switch
+                {
+                    GitError.GitNotFound => ("GitNotFound", ErrorCategory.NotInstalled, (object)"git"),
+                    GitError.NotInRepository => ("NotInGitRepository", ErrorCategory.ObjectNotFound, file),
+                    GitError.RevisionNotFound => ("RevisionNotFound", ErrorCategory.ObjectNotFound, Revision),
+                    _ => ("LockNotInRevision", ErrorCategory.ObjectNotFound, file),
+                };
+                WriteError(new ErrorRecord(e, id, category, target));
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            FlakeLock before;
+            try
+            {
                 before = FlakeLock.Parse(old, $"{file} at {Revision}");
             }
-            else
+            catch (FlakeLockException e)
             {
-                var reference = target = LockFile(ReferencePath);
-                before = FlakeLock.Parse(TextFile.Read(reference), reference);
-                var difference = target = LockFile(DifferencePath);
-                after = FlakeLock.Parse(TextFile.Read(difference), difference);
+                WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, $"{file} at {Revision}"));
+                continue;
             }
             foreach (var change in LockChange.Compare(before, after)) WriteObject(change);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose() => _cancellation.Dispose();
+
+    /// <summary>The lock file a -ReferencePath/-DifferencePath names (resolved literally), or null after the error.</summary>
+    private string? LockFile(string path)
+    {
+        if (Resolve(path, literal: true) is not [var resolved]) return null;
+        var file = FlakeLock.PathFor(resolved);
+        if (File.Exists(file)) return file;
+        WriteLockNotFound(file);
+        return null;
+    }
+
+    private void WriteLockNotFound(string file)
+    {
+        var error = new ItemNotFoundException($"{file} does not exist; give a flake.lock or a flake directory that has one");
+        WriteError(new ErrorRecord(error, "LockNotFound", ErrorCategory.ObjectNotFound, file));
+    }
+
+    private FlakeLock? Read(string file)
+    {
+        try
+        {
+            return FlakeLock.Parse(TextFile.Read(file), file);
+        }
         catch (FlakeLockException e)
         {
-            WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, target));
+            WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, file));
         }
         catch (FileAccessException e)
         {
-            WriteError(new ErrorRecord(e, e.Problem == FileProblem.NotFound ? "LockNotFound" : e.ErrorId, ErrorCategory.ReadError, e.Path));
+            WriteReadError(e, "Lock", file);
         }
-        catch (IOException e)
-        {
-            WriteError(new ErrorRecord(e, "LockNotFound", ErrorCategory.ObjectNotFound, target));
-        }
+        return null;
     }
-
-    private string LockFile(string path) => FlakeLock.PathFor(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 }

@@ -25,6 +25,7 @@ public abstract class FlakeCmdlet : PSCmdlet
 
     /// <summary>
     /// The flake's directory or flake.nix; wildcards allowed. Defaults to the current directory.
+    /// A path that comes from a pipeline object's <c>Path</c> property is taken literally.
     /// </summary>
     [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -37,42 +38,81 @@ public abstract class FlakeCmdlet : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
+    // -Path as the command line gave it (or its default). A pipeline object's Path property binds
+    // to -Path by name too; such a value is a path some cmdlet printed, not a pattern the user
+    // typed, so it is taken literally: `/x/br[1]` must never turn into `/x/br1`.
+    private string[]? _commandLinePath;
+
+    /// <summary>Records which -Path came from the command line, then calls <see cref="Begin"/>.</summary>
+    protected sealed override void BeginProcessing()
+    {
+        _commandLinePath = Path;
+        Begin();
+    }
+
+    /// <summary>What a cmdlet checks once, after the command line is bound (BeginProcessing).</summary>
+    protected virtual void Begin()
+    {
+    }
+
+    /// <summary>Whether the paths of this record are literal: -LiteralPath, or a -Path bound from a pipeline object.</summary>
+    private bool PathsAreLiteral => ParameterSetName == LiteralPathSet || (_commandLinePath is not null && !ReferenceEquals(Path, _commandLinePath));
+
     /// <summary>The file-system paths the user named, resolved; errors for the ones that do not resolve.</summary>
     protected IEnumerable<string> ResolvedPaths()
     {
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var item in literal ? LiteralPath : Path)
+        var literal = PathsAreLiteral;
+        foreach (var item in ParameterSetName == LiteralPathSet ? LiteralPath : Path)
         {
-            List<string> resolved;
-            ProviderInfo provider;
-            try
+            if (Resolve(item, literal) is { } resolved)
             {
-                if (literal)
-                {
-                    resolved = new List<string> { SessionState.Path.GetUnresolvedProviderPathFromPSPath(item, out provider, out _) };
-                }
-                else
-                {
-                    resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(item, out provider).ToList();
-                }
+                foreach (var path in resolved) yield return path;
             }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, item));
-                continue;
-            }
-            catch (System.Management.Automation.DriveNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, item));
-                continue;
-            }
-            if (provider.Name != "FileSystem")
-            {
-                WriteError(new ErrorRecord(new ArgumentException($"'{item}' is not a file-system path; flakes live in the file system"), "NotFileSystemPath", ErrorCategory.InvalidArgument, item));
-                continue;
-            }
-            foreach (var path in resolved) yield return path;
         }
+    }
+
+    /// <summary>
+    /// Resolves one path through the provider (literally or as a wildcard pattern); null after
+    /// writing the error when it names nothing in the file system.
+    /// </summary>
+    protected List<string>? Resolve(string item, bool literal)
+    {
+        List<string> resolved;
+        ProviderInfo provider;
+        try
+        {
+            if (literal)
+            {
+                resolved = new List<string> { SessionState.Path.GetUnresolvedProviderPathFromPSPath(item, out provider, out _) };
+            }
+            else
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(item, out provider).ToList();
+            }
+        }
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+        {
+            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, item));
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            WriteError(new ErrorRecord(e, "InvalidPath", ErrorCategory.InvalidArgument, item));
+            return null;
+        }
+        if (provider.Name != "FileSystem")
+        {
+            WriteError(new ErrorRecord(new ArgumentException($"'{item}' is not a file-system path; flakes live in the file system"), "NotFileSystemPath", ErrorCategory.InvalidArgument, item));
+            return null;
+        }
+        if (resolved.Count == 0)
+        {
+            // A wildcard pattern that matches nothing: say so rather than doing nothing.
+            var error = new ItemNotFoundException($"nothing matches the path '{item}'; [ ] * ? are wildcards in -Path: give a path with those characters as -LiteralPath");
+            WriteError(new ErrorRecord(error, "PathNotFound", ErrorCategory.ObjectNotFound, item));
+            return null;
+        }
+        return resolved;
     }
 
     /// <summary>Opens the flake at a resolved path, or writes an error and returns null.</summary>
@@ -86,9 +126,24 @@ public abstract class FlakeCmdlet : PSCmdlet
         }
         catch (FileAccessException e)
         {
-            WriteError(new ErrorRecord(e, "FlakeNotFound", ErrorCategory.ObjectNotFound, path));
+            WriteReadError(e, "Flake", path);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Writes the error for a file that could not be read, with the id that names why:
+    /// <c>{noun}NotFound</c>, <c>{noun}NotUtf8</c> (not UTF-8 text) or <c>{noun}AccessDenied</c>.
+    /// </summary>
+    protected void WriteReadError(FileAccessException e, string noun, object target)
+    {
+        var (id, category) = e.InnerException switch
+        {
+            System.Text.DecoderFallbackException => (noun + "NotUtf8", ErrorCategory.InvalidData),
+            UnauthorizedAccessException => (noun + "AccessDenied", ErrorCategory.PermissionDenied),
+            _ => (noun + "NotFound", ErrorCategory.ObjectNotFound),
+        };
+        WriteError(new ErrorRecord(e, id, category, target));
     }
 
     /// <summary>
@@ -114,7 +169,7 @@ public abstract class FlakeCmdlet : PSCmdlet
         }
         catch (FileAccessException e)
         {
-            WriteError(new ErrorRecord(e, "LockNotFound", ErrorCategory.ReadError, lockPath));
+            WriteReadError(e, "Lock", lockPath);
         }
         return null;
     }
@@ -127,7 +182,7 @@ public abstract class FlakeCmdlet : PSCmdlet
     {
         if (!source.Flake.HasErrors) return true;
         var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error);
-        var message = $"{source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix (nix flake check shows the same problem) and try again.";
+        var message = $"{source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix and try again.";
         WriteError(new ErrorRecord(new InvalidDataException(message), "FlakeParseError", ErrorCategory.ParserError, source.FlakePath));
         return false;
     }
@@ -189,6 +244,10 @@ public abstract class FlakeCmdlet : PSCmdlet
             FlakeEditError.InputNotFound => ("InputNotFound", ErrorCategory.ObjectNotFound),
             FlakeEditError.InputExists => ("InputExists", ErrorCategory.ResourceExists),
             FlakeEditError.FlakeInvalid => ("FlakeParseError", ErrorCategory.ParserError),
+            FlakeEditError.InvalidName => ("InvalidInputName", ErrorCategory.InvalidArgument),
+            FlakeEditError.InvalidFollows => ("InvalidFollows", ErrorCategory.InvalidArgument),
+            FlakeEditError.InvalidRef => ("InvalidRef", ErrorCategory.InvalidArgument),
+            FlakeEditError.InvalidRev => ("InvalidRev", ErrorCategory.InvalidArgument),
             _ => ("EditFailed", ErrorCategory.InvalidOperation),
         };
         WriteError(new ErrorRecord(e, id, category, target));
@@ -235,22 +294,57 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// <summary>The input of that name as a pipeline object, read back from disk.</summary>
     protected FlakeInput? ReadBack(string flakePath, string name)
     {
-        var source = FlakeSource.Open(flakePath);
-        return source.GetInputs(DateTimeOffset.UtcNow).FirstOrDefault(i => i.Name == name);
+        try
+        {
+            var source = FlakeSource.Open(flakePath);
+            return source.GetInputs(DateTimeOffset.UtcNow).FirstOrDefault(i => i.Name == name);
+        }
+        catch (FileAccessException e)
+        {
+            WriteReadError(e, "Flake", flakePath);
+            return null;
+        }
     }
 
-    /// <summary>Reads <c>-Follows @{ nixpkgs = 'nixpkgs' }</c> into (input path, target) pairs.</summary>
+    /// <summary>
+    /// Reads <c>-Follows @{ nixpkgs = 'nixpkgs' }</c> into (input path, target) pairs, checked by
+    /// <see cref="FlakeEditor.NormalizeFollows"/>. A value must be one string ($null or '' is the
+    /// empty follows). Throws <see cref="FlakeEditException"/> for anything else.
+    /// </summary>
     protected static List<KeyValuePair<string, string>> FollowsPairs(Hashtable? follows)
     {
         var pairs = new List<KeyValuePair<string, string>>();
         if (follows is null) return pairs;
         foreach (DictionaryEntry entry in follows)
         {
-            var key = entry.Key?.ToString() ?? "";
-            var value = entry.Value is null ? "" : LanguagePrimitives.ConvertTo<string>(entry.Value);
-            if (key.Length == 0) throw new ArgumentException("a -Follows key names an input of the input, such as nixpkgs or hyprland/nixpkgs");
-            pairs.Add(new KeyValuePair<string, string>(key.Replace('.', '/'), value));
+            var key = entry.Key is PSObject { BaseObject: var k } ? k : entry.Key;
+            var value = entry.Value is PSObject { BaseObject: var v } ? v : entry.Value;
+            if (key is not string keyText)
+            {
+                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"a -Follows key is the name of an input of the input, such as nixpkgs or hyprland/nixpkgs, not {key?.GetType().Name ?? "$null"}");
+            }
+            if (value is not (null or string))
+            {
+                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the -Follows value for '{keyText}' must be one input path such as 'nixpkgs' (or '' for the empty follows), not {(value is IEnumerable ? "a list" : "a " + value.GetType().Name)}");
+            }
+            pairs.Add(new KeyValuePair<string, string>(keyText, (string?)value ?? ""));
         }
-        return pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        return FlakeEditor.NormalizeFollows(pairs);
+    }
+
+    /// <summary>Checks -Ref and -Rev as Nix would; null when they are fine, else after writing the error.</summary>
+    protected bool CheckRefAndRev(string? newRef, string? newRev)
+    {
+        try
+        {
+            if (newRef is not null) FlakeEditor.CheckRef(newRef);
+            if (newRev is not null) FlakeEditor.CheckRev(newRev);
+            return true;
+        }
+        catch (FlakeEditException e)
+        {
+            WriteEditError(e, (object?)newRef ?? newRev!);
+            return false;
+        }
     }
 }

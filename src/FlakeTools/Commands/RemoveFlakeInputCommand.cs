@@ -38,7 +38,8 @@ public sealed class RemoveFlakeInputCommand : FlakeCmdlet
                 foreach (var name in names)
                 {
                     // Each removal starts from the file as it is now on disk.
-                    source = OpenFlake(source.FlakePath)!;
+                    if (OpenFlake(source.FlakePath) is not { } current) break;
+                    source = current;
                     FlakeEditResult result;
                     try
                     {

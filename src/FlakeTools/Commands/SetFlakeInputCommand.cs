@@ -32,7 +32,7 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
 
     /// <summary>A commit to pin the input to.</summary>
     [Parameter]
-    [ValidatePattern("^[0-9a-f]{40}$")]
+    [ValidateNotNullOrEmpty]
     public string? Rev { get; set; }
 
     /// <summary>Whether the source is a flake (false writes flake = false).</summary>
@@ -48,7 +48,7 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
         if (Url is null && Ref is null && Rev is null && Follows is null && !MyInvocation.BoundParameters.ContainsKey(nameof(Flake)))
         {
@@ -58,11 +58,26 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Url replaces the whole reference; put the ref or rev into it instead of using -Ref or -Rev"), "ConflictingParameters", ErrorCategory.InvalidArgument, Url));
         }
+        try
+        {
+            _follows = FollowsPairs(Follows);
+            if (Ref is not null) FlakeEditor.CheckRef(Ref);
+            if (Rev is not null) FlakeEditor.CheckRev(Rev);
+        }
+        catch (FlakeEditException e)
+        {
+            WriteEditError(e, (object?)Follows ?? (object?)Ref ?? Rev!);
+            _invalid = true;
+        }
     }
+
+    private List<KeyValuePair<string, string>> _follows = new();
+    private bool _invalid;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (_invalid) return;
         foreach (var path in ResolvedPaths())
         {
             var source = OpenFlake(path);
@@ -94,7 +109,7 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
                 {
                     Apply(FlakeEditor.SetIsFlake(flake, Name, Flake), $"flake = {(Flake ? "true" : "false")}");
                 }
-                foreach (var (inputPath, target) in FollowsPairs(Follows))
+                foreach (var (inputPath, target) in _follows)
                 {
                     Apply(FlakeEditor.SetFollows(flake, Name, inputPath, target), $"{inputPath} follows \"{target}\"");
                 }
@@ -104,14 +119,9 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
                 WriteEditError(e, Name);
                 continue;
             }
-            catch (ArgumentException e)
-            {
-                WriteError(new ErrorRecord(e, "InvalidFollows", ErrorCategory.InvalidArgument, Follows));
-                continue;
-            }
             var result = new FlakeEditResult(flake, flake.Text != source.Flake.Text, warnings);
             var written = SaveEdit(source, result, $"Set input '{Name}': {string.Join("; ", actions)}");
-            if (PassThru && (written || !result.Changed)) WriteObject(ReadBack(source.FlakePath, Name));
+            if (PassThru && (written || !result.Changed) && ReadBack(source.FlakePath, Name) is { } changed) WriteObject(changed);
         }
     }
 

@@ -39,12 +39,18 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
 
     /// <summary>First pins the input to this commit in flake.nix (one input only), then locks it.</summary>
     [Parameter]
-    [ValidatePattern("^[0-9a-f]{40}$")]
+    [ValidateNotNullOrEmpty]
     public string? Rev { get; set; }
+
+    private bool _invalid;
+
+    /// <inheritdoc />
+    protected override void Begin() => _invalid = !CheckRefAndRev(Ref, Rev);
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (_invalid) return;
         foreach (var path in ResolvedPaths())
         {
             if (!_opened.TryGetValue(path, out var source))
@@ -126,8 +132,8 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
             }
         }
         var action = edit is { Changed: true }
-            ? $"Set url of '{names[0]}' to {edit.Flake.FindInput(names[0])!.Url}, then run '{command}'"
-            : $"Run '{command}'";
+            ? $"Set url of '{names[0]}' to {edit.Flake.FindInput(names[0])!.Url}, then run '{command}' in {source.Directory}"
+            : $"Run '{command}' in {source.Directory}";
         if (!ShouldProcess(source.Directory, action)) return;
 
         // Both files go back to what was read unless nix succeeds, on every way out: a nix
