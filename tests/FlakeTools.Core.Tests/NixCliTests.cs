@@ -33,8 +33,8 @@ public sealed class NixCliTests : IDisposable
 
         var cli = new NixCli(nix, NixCli.QueryVersion(nix), flakesEnabled: true);
         Assert.False(cli.HasFlakeUpdateInputs);
-        Assert.Equal(new[] { "flake", "lock", "/f", "--update-input", "a" }, cli.UpdateArguments("/f", new[] { "a" }));
-        Assert.Equal(new[] { "--extra-experimental-features", "nix-command flakes", "flake", "lock", "/f" }, new NixCli(nix, new Version(2, 8), flakesEnabled: false).LockArguments("/f"));
+        Assert.Equal(new[] { "flake", "lock", ".", "--update-input", "a" }, cli.UpdateArguments("/f", new[] { "a" }));
+        Assert.Equal(new[] { "--extra-experimental-features", "nix-command flakes", "flake", "lock", "." }, new NixCli(nix, new Version(2, 8), flakesEnabled: false).LockArguments("/f"));
         Assert.Single(File.ReadAllLines(calls));
     }
 
