@@ -67,6 +67,12 @@ Describe 'Set-FlakeInput' {
     }
 
     It 'reports a read-only file and leaves it alone' {
+        if ((id -u) -eq '0') {
+            # Root may write a 0444 file (the kernel allows it, and so does FlakeTools, issue 12);
+            # FileSafety.Tests.ps1 checks the refusal as root without CAP_DAC_OVERRIDE.
+            Set-ItResult -Skipped -Because 'running as root, which may write a 0444 file; FileSafety.Tests.ps1 checks the refusal'
+            return
+        }
         chmod 444 $hostnameFlake
         try {
             Set-FlakeInput -Path $hostname hyprland -Ref v0.30.0 -ErrorAction SilentlyContinue -ErrorVariable err

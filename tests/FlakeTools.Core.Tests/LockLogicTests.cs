@@ -167,11 +167,13 @@ public class NixConfigurationTests
             var nix = new NixCli("nix", new Version(2, 8));
             Assert.Equal(new[] { "--extra-experimental-features", "nix-command flakes", "flake", "lock", "." }, nix.LockArguments("/f"));
             Environment.SetEnvironmentVariable("NIX_CONFIG", "experimental-features = nix-command\nextra-experimental-features = flakes");
-            Assert.Equal(new[] { "flake", "lock", "." }, nix.LockArguments("/f"));
+            // The configuration is read when the NixCli is made (NixCli.Find), not on every call.
+            Assert.Equal("--extra-experimental-features", nix.LockArguments("/f")[0]);
+            Assert.Equal(new[] { "flake", "lock", "." }, new NixCli("nix", new Version(2, 8)).LockArguments("/f"));
             File.WriteAllText(Path.Combine(empty, "nix.conf"), "experimental-features = nix-command flakes # enabled system-wide\n");
             Environment.SetEnvironmentVariable("NIX_CONFIG", null);
             Assert.True(NixConfiguration.EnablesFlakes());
-            Assert.Equal("nix flake lock . --override-input nixpkgs 'github:NixOS/nixpkgs?ref=x y'", NixCli.Format(nix.OverrideArguments("/f", "nixpkgs", "github:NixOS/nixpkgs?ref=x y")));
+            Assert.Equal("nix flake lock . --override-input nixpkgs 'github:NixOS/nixpkgs?ref=x y'", NixCli.Format(new NixCli("nix", new Version(2, 8)).OverrideArguments("/f", "nixpkgs", "github:NixOS/nixpkgs?ref=x y")));
         }
         finally
         {

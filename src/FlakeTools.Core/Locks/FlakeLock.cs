@@ -165,6 +165,11 @@ public sealed partial class FlakeLock
     /// </summary>
     public static FlakeLock Load(string path)
     {
+        // A FIFO or device named flake.lock would block the read forever: regular files only.
+        if (IO.UnixFile.Status(path) is { IsRegularFile: false } status)
+        {
+            throw new FlakeLockException(FlakeLockError.Unreadable, $"{path} is {(status.IsDirectory ? "a directory" : "not a regular file (a FIFO, device or socket)")}; a flake.lock is a regular file: remove it and run 'nix flake lock'");
+        }
         byte[] bytes;
         try
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -44,30 +45,50 @@ public sealed class NixCommandException : Exception
 public sealed class NixCli
 {
     private static readonly Regex VersionPattern = new(@"(\d+)\.(\d+)(?:\.(\d+))?", RegexOptions.Compiled);
-    private readonly Lazy<Version> _version;
 
-    /// <summary>Uses the nix executable at <paramref name="executable"/>.</summary>
-    public NixCli(string executable)
+    // nix --version per executable (and its modification time): asked once per process.
+    private static readonly ConcurrentDictionary<(string, DateTime), Version> Versions = new();
+
+    /// <summary>
+    /// Uses <paramref name="executable"/> as a nix of a known version (nothing is run);
+    /// <paramref name="flakesEnabled"/> says whether the configuration enables flakes (null: read it now).
+    /// </summary>
+    public NixCli(string executable, Version version, bool? flakesEnabled = null)
     {
         Executable = executable;
-        _version = new Lazy<Version>(DetectVersion);
+        Version = version;
+        FlakesEnabled = flakesEnabled ?? NixConfiguration.EnablesFlakes();
     }
 
-    /// <summary>Uses <paramref name="executable"/> as a nix of a known version (no <c>nix --version</c> call).</summary>
-    public NixCli(string executable, Version version)
+    /// <summary>
+    /// The nix on PATH, or null when there is none. This is where the I/O happens: it runs
+    /// <c>nix --version</c> (once per process and executable) and reads the Nix configuration;
+    /// the properties then answer without running anything.
+    /// </summary>
+    /// <exception cref="NixCommandException"><c>nix --version</c> failed.</exception>
+    public static NixCli? Find() => ProcessRunner.FindOnPath("nix") is { } path ? new NixCli(path, QueryVersion(path)) : null;
+
+    /// <summary>Runs <c>nix --version</c> (or answers from this process's earlier answer for the same executable).</summary>
+    /// <exception cref="NixCommandException">nix failed or printed no version.</exception>
+    public static Version QueryVersion(string executable)
     {
-        Executable = executable;
-        _version = new Lazy<Version>(version);
+        var key = (executable, File.GetLastWriteTimeUtc(executable));
+        if (Versions.TryGetValue(key, out var known)) return known;
+        var result = Run(executable, new[] { "--version" }, null, CancellationToken.None).GetAwaiter().GetResult();
+        var match = VersionPattern.Match(result.Stdout);
+        if (result.ExitCode != 0 || !match.Success) throw new NixCommandException($"{executable} --version", result.ExitCode, result.Stderr + result.Stdout);
+        var version = new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), match.Groups[3].Success ? int.Parse(match.Groups[3].Value) : 0);
+        return Versions.GetOrAdd(key, version);
     }
-
-    /// <summary>The nix on PATH, or null when there is none.</summary>
-    public static NixCli? Find() => ProcessRunner.FindOnPath("nix") is { } path ? new NixCli(path) : null;
 
     /// <summary>The executable.</summary>
     public string Executable { get; }
 
-    /// <summary>The installed version (from <c>nix --version</c>).</summary>
-    public Version Version => _version.Value;
+    /// <summary>The installed version (asked when this object was made).</summary>
+    public Version Version { get; }
+
+    /// <summary>Whether the Nix configuration enables nix-command and flakes (read when this object was made); when not, the arguments enable them.</summary>
+    public bool FlakesEnabled { get; }
 
     /// <summary>Whether <c>nix flake update &lt;input&gt;</c> updates inputs (2.19 and later); older Nix reads the argument as a flake reference.</summary>
     public bool HasFlakeUpdateInputs => Version >= new Version(2, 19);
@@ -133,23 +154,28 @@ public sealed class NixCli
     /// <summary>Runs nix; throws <see cref="NixCommandException"/> with Nix's message when it fails.</summary>
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string? workingDirectory, CancellationToken cancellation)
     {
-        var result = await ProcessRunner.RunAsync(Executable, arguments, workingDirectory, null, cancellation).ConfigureAwait(false);
+        var result = await Run(Executable, arguments, workingDirectory, cancellation).ConfigureAwait(false);
         if (result.ExitCode != 0) throw new NixCommandException(Format(arguments), result.ExitCode, result.Stderr);
         return result;
     }
 
-    private List<string> WithFeatures(List<string> arguments)
+    // A nix that cannot be started (not executable, wrong format) fails like a nix that exits with an error.
+    private static async Task<ProcessResult> Run(string executable, IReadOnlyList<string> arguments, string? workingDirectory, CancellationToken cancellation)
     {
-        if (!NixConfiguration.EnablesFlakes()) arguments.InsertRange(0, new[] { "--extra-experimental-features", "nix-command flakes" });
-        return arguments;
+        try
+        {
+            return await ProcessRunner.RunAsync(executable, arguments, workingDirectory, null, cancellation).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new NixCommandException(Format(arguments), -1, e.Message);
+        }
     }
 
-    private Version DetectVersion()
+    private List<string> WithFeatures(List<string> arguments)
     {
-        var result = ProcessRunner.RunAsync(Executable, new[] { "--version" }, null, null, CancellationToken.None).GetAwaiter().GetResult();
-        var match = VersionPattern.Match(result.Stdout);
-        if (result.ExitCode != 0 || !match.Success) throw new NixCommandException("nix --version", result.ExitCode, result.Stderr + result.Stdout);
-        return new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), match.Groups[3].Success ? int.Parse(match.Groups[3].Value) : 0);
+        if (!FlakesEnabled) arguments.InsertRange(0, new[] { "--extra-experimental-features", "nix-command flakes" });
+        return arguments;
     }
 }
 

@@ -48,6 +48,8 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already gone */ }
+            // Wait until it is gone: a caller that restores files after a stop must not race the process.
+            process.WaitForExit(10_000);
             throw;
         }
         return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));

@@ -32,6 +32,9 @@ public sealed class FlakeSource
     /// <summary>The flake.lock beside it, or null.</summary>
     public FlakeLock? Lock { get; }
 
+    /// <summary>The text of flake.lock as it was read (null when there was none): a later write checks the file still holds it.</summary>
+    public string? LockText { get; private init; }
+
     /// <summary>Why flake.lock could not be read, when it exists but is broken.</summary>
     public string? LockError { get; }
 
@@ -70,20 +73,35 @@ public sealed class FlakeSource
         }
         var flake = FlakeFile.Parse(TextFile.Read(flakePath), flakePath);
         FlakeLock? lockFile = null;
-        string? lockError = null;
+        string? lockError = null, lockText = null;
         var lockPath = FlakeLock.PathFor(flakePath);
         if (File.Exists(lockPath))
         {
             try
             {
-                lockFile = FlakeLock.Load(lockPath);
+                // The text is kept for the lost-update check of a later write. A lock that is not
+                // UTF-8 text (encrypted with git-crypt, say) is classified by FlakeLock.FromBytes.
+                try
+                {
+                    lockText = TextFile.Read(lockPath);
+                }
+                catch (FileAccessException e) when (e.Problem == FileProblem.NotUtf8)
+                {
+                    lockFile = FlakeLock.Load(lockPath);
+                }
+                if (lockText is not null) lockFile = FlakeLock.Parse(lockText, lockPath);
             }
             catch (FlakeLockException e)
             {
                 lockError = e.Message;
             }
+            catch (FileAccessException e)
+            {
+                // Not a regular file, or unreadable: the inputs are still listed, without lock data.
+                lockError = e.Message;
+            }
         }
-        return new FlakeSource(directory, flakePath, flake, lockFile, lockError);
+        return new FlakeSource(directory, flakePath, flake, lockFile, lockError) { LockText = lockText };
     }
 
     /// <summary>The root inputs with what the lock pins for each.</summary>
@@ -103,6 +121,9 @@ public sealed class FlakeSource
         return result;
     }
 
-    /// <summary>Writes a new flake.nix text atomically; returns whether the file changed.</summary>
-    public bool Save(FlakeFile edited) => TextFile.WriteAtomic(FlakePath, edited.Text);
+    /// <summary>
+    /// Writes a new flake.nix text atomically, if the file still holds what was read (else a
+    /// <see cref="FileAccessException"/> with <see cref="FileProblem.ChangedSinceRead"/>); returns whether it changed.
+    /// </summary>
+    public bool Save(FlakeFile edited) => TextFile.WriteAtomic(FlakePath, edited.Text, Flake.Text);
 }

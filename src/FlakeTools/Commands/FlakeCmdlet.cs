@@ -299,9 +299,21 @@ public abstract class FlakeCmdlet : PSCmdlet
         }
         catch (FileAccessException e)
         {
-            WriteError(new ErrorRecord(e, e.IsReadOnly ? "FileReadOnly" : "WriteFailed", e.IsReadOnly ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, source.FlakePath));
+            WriteFileError(e, source.FlakePath);
             return false;
         }
+    }
+
+    /// <summary>Writes the error for a file that could not be written, with the id of its problem (FileReadOnly, FileChangedSinceRead...).</summary>
+    protected void WriteFileError(FileAccessException e, string path)
+    {
+        var category = e.IsReadOnly ? ErrorCategory.PermissionDenied : e.Problem == FileProblem.ChangedSinceRead ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError;
+        var record = new ErrorRecord(e, e.ErrorId, category, path);
+        if (e.Problem == FileProblem.ChangedSinceRead)
+        {
+            record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Look at the file's new content, then run the command again: it reads the file afresh." };
+        }
+        WriteError(record);
     }
 
     /// <summary>The input of that name as a pipeline object, read back from disk.</summary>

@@ -132,7 +132,8 @@ public abstract class RegistryCmdlet : PSCmdlet
         {
             var directory = Path.GetDirectoryName(after.Path);
             if (directory is not null) Directory.CreateDirectory(directory);
-            TextFile.WriteAtomic(after.Path, after.ToText());
+            // after.Text is what was read: a file changed since then is not overwritten (FileChangedSinceRead).
+            TextFile.WriteAtomic(after.Path, after.ToText(), after.Text);
             return true;
         }
         catch (FileAccessException e) when (e.IsReadOnly)
@@ -142,7 +143,7 @@ public abstract class RegistryCmdlet : PSCmdlet
         }
         catch (FileAccessException e)
         {
-            WriteError(new ErrorRecord(e, "WriteFailed", ErrorCategory.WriteError, after.Path));
+            WriteError(new ErrorRecord(e, e.ErrorId, e.Problem == FileProblem.ChangedSinceRead ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, after.Path));
         }
         catch (UnauthorizedAccessException e)
         {

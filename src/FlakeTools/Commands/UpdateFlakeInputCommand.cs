@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using FlakeTools.Completion;
 using FlakeTools.Core.Flakes;
 using FlakeTools.Core.IO;
@@ -79,7 +80,16 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
     protected override void EndProcessing()
     {
         if (_queue.Count == 0) return;
-        var nix = NixCli.Find();
+        NixCli? nix;
+        try
+        {
+            nix = NixCli.Find();
+        }
+        catch (NixCommandException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "NixFailed", ErrorCategory.NotInstalled, "nix"));
+            return;
+        }
         if (nix is null)
         {
             ThrowTerminatingError(new ErrorRecord(new FileNotFoundException("nix is not installed (or not on PATH); Update-FlakeInput runs nix to update the lock"), "NixNotFound", ErrorCategory.ObjectNotFound, "nix"));
@@ -103,16 +113,7 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
 
     private void Update(NixCli nix, FlakeSource source, List<string> names, int index)
     {
-        IReadOnlyList<string> arguments;
-        try
-        {
-            arguments = nix.UpdateArguments(source.Directory, names);
-        }
-        catch (NixCommandException e)
-        {
-            WriteError(new ErrorRecord(e, "NixFailed", ErrorCategory.NotInstalled, "nix"));
-            return;
-        }
+        var arguments = nix.UpdateArguments(source.Directory, names);
         var command = NixCli.Format(arguments);
 
         // -Ref/-Rev: the flake.nix edit comes first.
@@ -137,24 +138,42 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
             : $"Run '{command}' in {source.Directory}";
         if (!ShouldProcess(source.Directory, action)) return;
 
-        // Keep both files so that a failure leaves them as they were.
-        var originalFlake = source.Flake.Text;
-        var originalLock = File.Exists(source.LockPath) ? TextFile.Read(source.LockPath) : null;
+        // Both files go back to what was read unless nix succeeds, on every way out: a nix
+        // failure, an error of ours, and a stop (Ctrl+C, Stop-Job, PowerShell.Stop()), which
+        // arrives as OperationCanceledException from the run or as PipelineStoppedException from
+        // WriteProgress. Only FlakeTools' own bytes (or what nix wrote while it ran) are undone.
+        string? editedFlake = null;
+        FileSnapshot? lockBeforeNix = null;
+        var succeeded = false;
+        var stopped = false;
         try
         {
-            if (edit is { Changed: true }) source.Save(edit.Flake);
+            // No lost update: both files must still hold what was read when the flake was opened.
+            TextFile.EnsureUnchanged(source.LockPath, source.LockText);
+            if (edit is { Changed: true })
+            {
+                source.Save(edit.Flake);
+                editedFlake = edit.Flake.Text;
+            }
+            else
+            {
+                TextFile.EnsureUnchanged(source.FlakePath, source.Flake.Text);
+            }
+            lockBeforeNix = TextFile.Snapshot(source.LockPath);
             RunWithProgress(nix, arguments, source.Directory, command, index);
             var after = FlakeLock.Parse(TextFile.Read(source.LockPath), source.LockPath);
             var changes = LockChange.Compare(source.Lock, after, source.Directory);
+            succeeded = true;
             if (changes.Count == 0) WriteVerbose($"{source.LockPath}: already up to date");
             foreach (var change in changes) WriteObject(change);
         }
         catch (NixCommandException e)
         {
-            Restore(source, originalFlake, originalLock);
+            var restored = Restore(source, editedFlake, lockBeforeNix, stopped: false);
+            succeeded = true; // nothing left to undo
             WriteError(new ErrorRecord(e, "NixFailed", ErrorCategory.InvalidResult, source.Directory)
             {
-                ErrorDetails = new ErrorDetails($"{e.Message}{Environment.NewLine}flake.nix and flake.lock were left as they were.")
+                ErrorDetails = new ErrorDetails($"{e.Message}{Environment.NewLine}{(restored ? "flake.nix and flake.lock were left as they were." : "See the errors that follow about flake.nix and flake.lock.")}")
                 {
                     RecommendedAction = "Read Nix's message above; check the input's url (Get-FlakeInput) and that its source is reachable.",
                 },
@@ -162,18 +181,29 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
         }
         catch (FileAccessException e)
         {
-            Restore(source, originalFlake, originalLock);
-            WriteError(new ErrorRecord(e, e.IsReadOnly ? "FileReadOnly" : "WriteFailed", ErrorCategory.WriteError, e.Path));
-        }
-        catch (OperationCanceledException)
-        {
-            Restore(source, originalFlake, originalLock);
-            throw new PipelineStoppedException();
+            Restore(source, editedFlake, lockBeforeNix, stopped: false);
+            succeeded = true;
+            WriteFileError(e, e.Path);
         }
         catch (FlakeLockException e)
         {
-            Restore(source, originalFlake, originalLock);
+            Restore(source, editedFlake, lockBeforeNix, stopped: false);
+            succeeded = true;
             WriteError(new ErrorRecord(e, "LockParseError", ErrorCategory.InvalidData, source.LockPath));
+        }
+        catch (OperationCanceledException)
+        {
+            stopped = true;
+            throw new PipelineStoppedException();
+        }
+        catch (PipelineStoppedException)
+        {
+            stopped = true;
+            throw;
+        }
+        finally
+        {
+            if (!succeeded) Restore(source, editedFlake, lockBeforeNix, stopped);
         }
     }
 
@@ -182,28 +212,109 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
         var progress = new ProgressRecord(1, "Updating flake inputs", command) { PercentComplete = Math.Min(99, (index - 1) * 100 / _queue.Count) };
         var clock = Stopwatch.StartNew();
         var run = nix.RunAsync(arguments, directory, _cancellation.Token);
-        // WhenAny never throws, so a failure surfaces unwrapped from GetResult below.
-        while (!run.IsCompleted && System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(250)).GetAwaiter().GetResult() != run)
+        try
         {
-            progress.StatusDescription = $"{command} ({clock.Elapsed.TotalSeconds:F0} s)";
-            WriteProgress(progress);
+            // WhenAny never throws, so a failure surfaces unwrapped from GetResult below.
+            while (!run.IsCompleted && Task.WhenAny(run, Task.Delay(250)).GetAwaiter().GetResult() != run)
+            {
+                progress.StatusDescription = $"{command} ({clock.Elapsed.TotalSeconds:F0} s)";
+                WriteProgress(progress);
+            }
+        }
+        finally
+        {
+            // Left early (WriteProgress threw because the pipeline stops): nix must be gone
+            // before anything restores the files it may be writing.
+            if (!run.IsCompleted)
+            {
+                _cancellation.Cancel();
+                ((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(15));
+            }
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
         run.GetAwaiter().GetResult();
     }
 
-    private void Restore(FlakeSource source, string flakeText, string? lockText)
+    /// <summary>
+    /// Puts flake.nix back when it still holds FlakeTools' edit, and flake.lock back when nix
+    /// changed it (removing it when there was none); a file someone else changed is left alone
+    /// and reported. Returns whether both files are as they were.
+    /// </summary>
+    private bool Restore(FlakeSource source, string? editedFlake, FileSnapshot? lockBeforeNix, bool stopped)
+    {
+        var intact = true;
+        if (lockBeforeNix is not null)
+        {
+            // Whatever the lock holds now that differs was written while nix ran: nix's (maybe half-written).
+            try
+            {
+                var now = TextFile.Snapshot(source.LockPath);
+                if (!now.SameAs(lockBeforeNix))
+                {
+                    TextFile.Restore(source.LockPath, source.LockText, now);
+                    WriteVerboseSafely($"{source.LockPath}: {(source.LockText is null ? "removed the lock nix wrote (there was none before)" : "put back as it was before nix ran")}");
+                }
+            }
+            catch (FileAccessException e)
+            {
+                intact = false;
+                Report(e, source.LockPath, stopped, $"{source.LockPath} could not be put back as it was before nix ran: {e.Message}");
+            }
+        }
+        if (editedFlake is not null)
+        {
+            try
+            {
+                TextFile.WriteAtomic(source.FlakePath, source.Flake.Text, editedFlake);
+                WriteVerboseSafely($"{source.FlakePath}: edit undone");
+            }
+            catch (FileAccessException e)
+            {
+                intact = false;
+                var message = e.Problem == FileProblem.ChangedSinceRead
+                    ? $"{source.FlakePath} was changed by someone else while nix ran, so FlakeTools' edit was not undone and the file was left as it is; check it (the edit set the url of the input)"
+                    : $"{source.FlakePath} could not be put back as it was: {e.Message}";
+                Report(e, source.FlakePath, stopped, message);
+            }
+        }
+        return intact;
+    }
+
+    private void WriteVerboseSafely(string message)
     {
         try
         {
-            TextFile.WriteAtomic(source.FlakePath, flakeText);
-            if (lockText is null) File.Delete(source.LockPath);
-            else TextFile.WriteAtomic(source.LockPath, lockText);
+            WriteVerbose(message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (PipelineStoppedException)
         {
-            WriteWarning($"could not restore {source.Directory}: {e.Message}");
+            // Stopping: there is no pipeline to tell.
+        }
+    }
+
+    // While the pipeline stops, nothing can go down it: the host still shows a warning.
+    private void Report(FileAccessException e, string path, bool stopped, string message)
+    {
+        if (!stopped)
+        {
+            try
+            {
+                WriteError(new ErrorRecord(new FileAccessException(path, message, e.Problem, e), e.Problem == FileProblem.ChangedSinceRead ? "RestoreSkipped" : "RestoreFailed", ErrorCategory.WriteError, path));
+                return;
+            }
+            catch (PipelineStoppedException)
+            {
+                // Fall through to the host.
+            }
+        }
+        try
+        {
+            Host?.UI?.WriteWarningLine(message);
+        }
+        catch (Exception hostError) when (hostError is NotImplementedException or System.Management.Automation.Host.HostException or InvalidOperationException)
+        {
+            // A host without a UI: the files are as the message says; nothing more can be done.
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class RegistryNixPeerTests
     {
         var after = edit(before);
         Directory.CreateDirectory(Path.GetDirectoryName(after.Path)!);
-        TextFile.WriteAtomic(after.Path, after.ToText());
+        TextFile.WriteAtomic(after.Path, after.ToText(), before.Text);
     }
 
     /// <summary>Forms whose attributes Nix 2.8 and the newest Nix agree on.</summary>
