@@ -162,8 +162,11 @@ public sealed class RegistryInput : IEquatable<RegistryInput>
         return new RegistryInput(attributes);
     }
 
-    /// <summary>The input as the JSON object Nix writes (keys are ordered when serialised).</summary>
-    public JsonObject ToJson()
+    /// <summary>The input as the JSON text Nix writes in a registry file (keys in byte order, two-space indentation).</summary>
+    public string ToJson() => RegistryJson.Serialize(ToJsonObject());
+
+    // A fresh object each call, for the file writer and tests; never handed out publicly.
+    internal JsonObject ToJsonObject()
     {
         var obj = new JsonObject();
         foreach (var (key, value) in _attributes)
