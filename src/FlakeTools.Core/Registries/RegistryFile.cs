@@ -186,12 +186,19 @@ public sealed class RegistryFile
         return RegistryJson.Serialize(_root);
     }
 
-    /// <summary>The JSON of an entry Nix would write for these inputs.</summary>
-    public static JsonObject EntryToJson(RegistryInput from, RegistryInput to, string? dir, bool exact)
+    /// <summary>The JSON text of the entry Nix would write for these inputs (for -WhatIf).</summary>
+    public static string EntryJson(RegistryInput from, RegistryInput to, string? dir, bool exact)
     {
-        var toJson = to.ToJson();
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return RegistryJson.Serialize(EntryToJson(from, to, dir, exact));
+    }
+
+    private static JsonObject EntryToJson(RegistryInput from, RegistryInput to, string? dir, bool exact)
+    {
+        var toJson = to.ToJsonObject();
         if (dir is not null) toJson["dir"] = dir;
-        var entry = new JsonObject { ["from"] = from.ToJson(), ["to"] = toJson };
+        var entry = new JsonObject { ["from"] = from.ToJsonObject(), ["to"] = toJson };
         if (exact) entry["exact"] = true;
         return entry;
     }

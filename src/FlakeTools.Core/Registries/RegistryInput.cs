@@ -162,8 +162,11 @@ public sealed class RegistryInput : IEquatable<RegistryInput>
         return new RegistryInput(attributes);
     }
 
-    /// <summary>The input as the JSON object Nix writes (keys are ordered when serialised).</summary>
-    public JsonObject ToJson()
+    /// <summary>The input as the JSON text Nix writes in a registry file (keys in byte order, two-space indentation).</summary>
+    public string ToJson() => RegistryJson.Serialize(ToJsonObject());
+
+    // A fresh object each call, for the file writer and tests; never handed out publicly.
+    internal JsonObject ToJsonObject()
     {
         var obj = new JsonObject();
         foreach (var (key, value) in _attributes)
@@ -355,8 +358,11 @@ public sealed class RegistryInput : IEquatable<RegistryInput>
     /// <summary>The input as a <see cref="FlakeReference"/> (parsed from <see cref="ToNixUrl"/>).</summary>
     public FlakeReference ToReference(string? dir = null)
     {
-        if (FlakeReference.TryParse(ToNixUrl(dir), out var parsed, out _)) return parsed!;
-        var attributes = _attributes.Select(p => new KeyValuePair<string, object>(p.Key, p.Value)).ToList();
+        // The parser reads nearly any string as a relative path, so a URL that comes back as another
+        // type (the JSON printed for an unknown type, a scp-like git url) takes the attribute form.
+        if (FlakeReference.TryParse(ToNixUrl(dir), out var parsed, out _) && parsed!.Type == Type) return parsed;
+        // The reference model holds whole numbers as long (as Nix's evaluator does); registries hold them unsigned.
+        var attributes = _attributes.Select(p => new KeyValuePair<string, object>(p.Key, p.Value is ulong n && n <= long.MaxValue ? (long)n : p.Value)).ToList();
         if (dir is not null) attributes.Add(new KeyValuePair<string, object>("dir", dir));
         return FlakeReference.FromAttributes(attributes);
     }

@@ -158,7 +158,7 @@ public sealed class AddFlakeRegistryEntryCommand : RegistryCmdlet
             return;
         }
         var replaced = before.Entries.Where(e => e.FromInput.Equals(from)).Select(e => before.EntryJson(e.Index!.Value)!);
-        var added = RegistryJson.Serialize(RegistryFile.EntryToJson(from, to, dir, Exact));
+        var added = RegistryFile.EntryJson(from, to, dir, Exact);
         var action = Pin ? $"Pin registry entry '{name}'" : $"Add registry entry '{name}'";
         if (SaveRegistry(before, after, action, replaced, new[] { added }) && PassThru)
         {

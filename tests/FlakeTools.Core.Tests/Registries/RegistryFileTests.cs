@@ -14,6 +14,21 @@ public sealed class RegistryFileTests
 
     private static RegistryInput Input(string reference) => RegistryInput.FromReference(FlakeReference.Parse(reference), "/", out _);
 
+    [Theory]
+    [InlineData("""{"type":"git","url":"git@github.com:o/r","lastModified":5}""", "git")]
+    [InlineData("""{"type":"file","url":"https://example.org/notes","revCount":5}""", "file")]
+    [InlineData("""{"type":"other","url":"x","lastModified":5}""", "other")]
+    [InlineData("""{"type":"tarball","url":"https://example.org/x.tar.gz","lastModified":5}""", "tarball")]
+    public void An_entrys_target_keeps_its_type_when_its_printed_url_reads_otherwise(string to, string type)
+    {
+        // A scp-like git url, a plain https file and an unknown type print as text the reference
+        // parser reads as another type (a relative path, a tarball); the target stays what the file says.
+        var file = RegistryFile.Parse("{\"version\":2,\"flakes\":[{\"from\":{\"type\":\"indirect\",\"id\":\"a\"},\"to\":" + to + "}]}", Here);
+        var entry = Assert.Single(file.Entries);
+        Assert.Equal(type, entry.To.Type);
+        Assert.Equal(type, entry.ToInput.Type);
+    }
+
     [Fact]
     public void Reads_entries_with_exact_dir_and_typed_values()
     {

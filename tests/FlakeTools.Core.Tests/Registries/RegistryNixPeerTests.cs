@@ -124,8 +124,8 @@ public sealed class RegistryNixPeerTests
         var json = (JsonArray)JsonNode.Parse(File.ReadAllText(sandbox.UserPath))!["flakes"]!;
         for (var i = 0; i < entries.Count; i++)
         {
-            Assert.Equal(json[i]!["from"]!.ToJsonString(), entries[i].FromInput.ToJson().ToJsonString());
-            var to = entries[i].ToInput.ToJson();
+            Assert.Equal(json[i]!["from"]!.ToJsonString(), entries[i].FromInput.ToJsonObject().ToJsonString());
+            var to = entries[i].ToInput.ToJsonObject();
             if (entries[i].Dir is { } dir) to["dir"] = dir;
             Assert.Equal(Sorted(json[i]!["to"]!), Sorted(to));
         }
@@ -195,7 +195,7 @@ public sealed class RegistryNixPeerTests
             """);
         var metadata = JsonNode.Parse(sandbox.NixOk("flake", "metadata", "--json", reference))!;
         var resolution = sandbox.Load().Resolve(FlakeReference.Parse(reference), sandbox.Directory);
-        var resolved = resolution.ResolvedInput.ToJson();
+        var resolved = resolution.ResolvedInput.ToJsonObject();
         if (resolution.Dir is { } dir) resolved["dir"] = dir;
         Assert.Equal(Sorted(metadata["resolved"]!), Sorted(resolved));
         Assert.Equal(Uri.UnescapeDataString(metadata["resolvedUrl"]!.GetValue<string>()), Uri.UnescapeDataString(resolution.ResolvedUrl));
