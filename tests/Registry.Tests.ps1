@@ -54,8 +54,11 @@ BeforeAll {
 }
 
 AfterAll {
+    # Unset what was unset: [Environment]::SetEnvironmentVariable(name, $null) from PowerShell sets
+    # it to '' (NIX_CONFIG_HOME='' and the like make nix abort in the test files that run next).
     foreach ($pair in $script:SavedEnvironment.GetEnumerator()) {
-        [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value)
+        if ($null -eq $pair.Value) { Remove-Item "Env:$($pair.Key)" -ErrorAction Ignore }
+        else { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
     }
 }
 
