@@ -8,9 +8,9 @@ BeforeDiscovery {
         @{ Command = 'Remove-FlakeInput'; Expect = "Remove input 'wallpapers'"; Run = { param($d) Remove-FlakeInput -Path $d wallpapers -WhatIf -ErrorAction Stop } }
         @{ Command = 'Optimize-FlakeInput'; Expect = 'Add follows: waybar.inputs.nixpkgs.follows'; Run = { param($d) Optimize-FlakeInput -Path $d -WhatIf -ErrorAction Stop } }
         @{ Command = 'Update-FlakeInput'; Expect = 'nix flake'; NeedsNix = $true; Run = { param($d) Update-FlakeInput -Path $d dep -Ref master -WhatIf -ErrorAction Stop } }
-        # The registry cmdlets write a registry.json: theirs lives beside the flake folder and is checked by its own hash.
-        @{ Command = 'Add-FlakeRegistryEntry'; Expect = 'nixpkgs-unstable'; Run = { param($d) Set-Content -LiteralPath "$d-registry.json" -Value '{"version":2,"flakes":[]}' -NoNewline; $hash = Get-FileBytesHash "$d-registry.json"; Add-FlakeRegistryEntry -RegistryPath "$d-registry.json" nixpkgs-unstable github:NixOS/nixpkgs/nixos-unstable -WhatIf -ErrorAction Stop; if ((Get-FileBytesHash "$d-registry.json") -ne $hash) { throw 'registry.json changed under -WhatIf' } } }
-        @{ Command = 'Remove-FlakeRegistryEntry'; Expect = 'elgato'; Run = { param($d) Set-Content -LiteralPath "$d-registry.json" -Value '{"version":2,"flakes":[{"from":{"id":"elgato","type":"indirect"},"to":{"owner":"waxlamp","repo":"elgato","type":"github"}}]}' -NoNewline; $hash = Get-FileBytesHash "$d-registry.json"; Remove-FlakeRegistryEntry -RegistryPath "$d-registry.json" elgato -WhatIf -ErrorAction Stop; if ((Get-FileBytesHash "$d-registry.json") -ne $hash) { throw 'registry.json changed under -WhatIf' } } }
+        # A registry file beside the flake (Prepare writes it before the bytes are taken).
+        @{ Command = 'Add-FlakeRegistryEntry'; Expect = "Add registry entry 'nixpkgs'"; Prepare = { param($d) Set-Content -LiteralPath (Join-Path $d 'registry.json') -Value '{"version":2,"flakes":[{"from":{"type":"indirect","id":"dotfiles"},"to":{"type":"path","path":"/srv/dotfiles"}}]}' }; Run = { param($d) Add-FlakeRegistryEntry -RegistryPath (Join-Path $d 'registry.json') nixpkgs github:NixOS/nixpkgs/nixos-24.05 -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Remove-FlakeRegistryEntry'; Expect = 'Remove registry entry flake:dotfiles'; Prepare = { param($d) Set-Content -LiteralPath (Join-Path $d 'registry.json') -Value '{"version":2,"flakes":[{"from":{"type":"indirect","id":"dotfiles"},"to":{"type":"path","path":"/srv/dotfiles"}}]}' }; Run = { param($d) Remove-FlakeRegistryEntry -RegistryPath (Join-Path $d 'registry.json') dotfiles -WhatIf -ErrorAction Stop } }
     )
 }
 
@@ -74,6 +74,7 @@ Describe 'The module' {
         if ($NeedsNix -and -not (Get-Command nix -ErrorAction Ignore)) { Set-ItResult -Skipped -Because 'nix is not installed: Update-FlakeInput needs it to get as far as ShouldProcess'; return }
         Import-Module "$PSScriptRoot/TestUtilities.psm1" -Force
         $directory = if ($NeedsNix) { $null = Initialize-Nix; New-NixScenario } else { New-TestFlake desktop -Destination (Join-Path $TestDrive "whatif-$Command") }
+        if ($Prepare) { & $Prepare $directory }
         $files = Get-ChildItem -LiteralPath $directory -File -Recurse
         $before = $files | ForEach-Object { "$($_.FullName)=$(Get-FileBytesHash $_.FullName)" }
         $stamps = $files | ForEach-Object { $_.LastWriteTimeUtc }

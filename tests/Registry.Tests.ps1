@@ -54,11 +54,11 @@ BeforeAll {
 }
 
 AfterAll {
-    # Not [Environment]::SetEnvironmentVariable($name, $null): PowerShell passes $null as "", and on
-    # Linux that leaves NIX_CONF_DIR= (empty) behind, which makes every later nix call abort.
+    # Unset what was unset: [Environment]::SetEnvironmentVariable(name, $null) from PowerShell sets
+    # it to '' (NIX_CONFIG_HOME='' and the like make nix abort in the test files that run next).
     foreach ($pair in $script:SavedEnvironment.GetEnumerator()) {
-        if ($null -eq $pair.Value) { Remove-Item -LiteralPath "Env:$($pair.Key)" -ErrorAction Ignore }
-        else { Set-Item -LiteralPath "Env:$($pair.Key)" -Value $pair.Value }
+        if ($null -eq $pair.Value) { Remove-Item "Env:$($pair.Key)" -ErrorAction Ignore }
+        else { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
     }
 }
 

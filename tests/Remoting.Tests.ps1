@@ -15,7 +15,7 @@ BeforeAll {
         $ssh = @{ HostName = 'localhost'; Port = $server.Port; UserName = $server.UserName; KeyFilePath = $server.KeyFilePath; Options = $server.Options; ConnectingTimeout = 60000 }
         $fixture = New-FleetFixture -Destination (Join-Path $TestDrive 'fleet')
         $produce = Get-FleetCommand
-        $arguments = $module, $fixture.Desktop, $fixture.OldLock, $fixture.Optimize
+        $arguments = $module, $fixture.Desktop, $fixture.OldLock, $fixture.Optimize, $fixture.Registry, $fixture.Kahless
         $live = @(& $produce @arguments)
         Reset-FleetFixture $fixture
         # The form a user types, one connection for the whole set of commands.
@@ -56,13 +56,18 @@ Describe 'FlakeTools objects through SSH remoting' {
             Should -Match 'wallpapers\s+git\s+codeberg\.org/example/wallpa\S*\s+main\s+6416cbd\s+\d+d\s+localhost'
         $received | Where-Object { $_.pstypenames[0] -like '*LockEntry' } | Format-Table | Out-String -Width 250 |
             Should -Match 'waybar/nixpkgs\s+github\s+nixos-unstable\s+\w{7}\s+\d{4}-\d\d-\d\d\s+\d+d\s+nixpkgs_2 \(duplicate\)\s+localhost'
-        ($received | Where-Object { $_.pstypenames[0] -like '*LockFinding' } | Group-Object Kind).Name | Sort-Object | Should -Be @('Duplicate', 'Stale')
+        ($received | Where-Object { $_.pstypenames[0] -like '*.Finding' } | Group-Object Id).Name | Sort-Object | Should -Be @('Duplicate', 'Stale')
+        # (The ReceivedVia column is cut to make room for PSComputerName.)
+        $received | Where-Object { $_.pstypenames[0] -like '*FlakeModule' } | Format-Table | Out-String -Width 250 |
+            Should -Match 'HomeManagerInNixOS \(roni\)\s+home\.nix\s+1 elgato=ExtraSpecialArgs, pkgs-unstable=ExtraSpecialArgs, inputs=No\S*\s+inputs\s+localhost'
+        $received | Where-Object { $_.pstypenames[0] -like '*FlakeRegistryEntry' } | Format-Table | Out-String -Width 250 |
+            Should -Match 'User\s+nixpkgs/stable\s+github:NixOS/nixpkgs/nixos-24\.05\s+False\s+False\s+/\S+/fleet/registry/\S+\s+localhost'
     }
 
     It 'pipes the received objects into the local cmdlets' {
         $inputs = $received | Where-Object { $_.pstypenames[0] -like '*FlakeInput' }
         ($inputs | Select-Object -First 1 | Get-FlakeLockEntry).InputPath | Should -Be @('home-manager', 'hyprland', 'nixpkgs', 'wallpapers', 'waybar')
-        ($received | Where-Object { $_.pstypenames[0] -like '*FlakeLock' } | Test-FlakeLock -MaxAge 30d | Group-Object Kind).Name | Sort-Object | Should -Be @('Duplicate', 'Stale')
+        ($received | Where-Object { $_.pstypenames[0] -like '*FlakeLock' } | Test-FlakeLock -MaxAge 30d | Group-Object Id).Name | Sort-Object | Should -Be @('Duplicate', 'Stale')
         if (Initialize-Nix) {
             $before = Get-FileBytesHash (Join-Path $fixture.Desktop 'flake.lock')
             $inputs | Where-Object Name -eq 'waybar' | Update-FlakeInput -WhatIf | Should -BeNullOrEmpty

@@ -55,7 +55,8 @@ Describe 'FlakeTools objects through a job' {
     BeforeAll {
         $fixture = New-FleetFixture -Destination (Join-Path $TestDrive 'fleet')
         $produce = Get-FleetCommand
-        $arguments = $module, $fixture.Desktop, $fixture.OldLock, $fixture.Optimize
+        $arguments = $module, $fixture.Desktop, $fixture.OldLock, $fixture.Optimize, $fixture.Registry, $fixture.Kahless
+        $environment = @{ XDG_CONFIG_HOME = $env:XDG_CONFIG_HOME; NIX_CONFIG = $env:NIX_CONFIG; NIX_CONFIG_HOME = $env:NIX_CONFIG_HOME }
         $live = @(& $produce @arguments)
         Reset-FleetFixture $fixture
         $received = @(Start-Job -ScriptBlock $produce -ArgumentList $arguments | Receive-Job -Wait -AutoRemoveJob)
@@ -78,9 +79,68 @@ Describe 'FlakeTools objects through a job' {
         ($inputs | Where-Object Name -eq 'wallpapers').Reference.Url | Should -Be 'https://codeberg.org/example/wallpapers'
         ($inputs | Where-Object Name -eq 'hyprland').Locked.Rev | Should -Match '^471b2d2[0-9a-f]{33}$'
         ($received | Where-Object { $_.pstypenames[0] -like '*LockChange' -and $_.Change -eq 'Updated' }).InputPath | Should -Be 'hyprland'
-        ($received | Where-Object { $_.pstypenames[0] -like '*LockFinding' } | Group-Object Kind | ForEach-Object Name | Sort-Object) | Should -Be @('Duplicate', 'Stale')
+        $findings = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Project.Finding' }
+        ($findings | Group-Object Id | ForEach-Object Name | Sort-Object) | Should -Be @('Duplicate', 'Stale')
+        ($findings | Where-Object { $_.Id -eq 'Duplicate' -and $_.Severity -eq 'Warning' }).Target | Should -Be 'waybar/nixpkgs'
         ($received | Where-Object { $_.pstypenames[0] -like '*LockEntry' -and $_.IsDuplicate }).InputPath | Should -Be 'waybar/nixpkgs'
         ($received | Where-Object { $_.pstypenames[0] -like '*FlakeLock' }).Duplicates | Should -Be 'nixpkgs_2'
+    }
+
+    It 'answers the filters on configurations and modules' {
+        $configurations = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Configurations.FlakeConfiguration' }
+        ($configurations | Where-Object Kind -eq 'NixOS').Name | Should -Be @('desktop', 'kahless')
+        ($configurations | Where-Object SpecialArgs -contains 'inputs').Name | Should -Be 'desktop'
+        ($configurations | Where-Object { $_.Modules.Count -gt 3 }).Name | Should -Be 'kahless'
+        $kahless = $configurations | Where-Object Name -eq 'kahless'
+        ($kahless.Modules | Where-Object Kind -eq 'File').Path | Should -Be @((Join-Path $fixture.Kahless 'configuration.nix'), (Join-Path $fixture.Kahless 'home.nix'))
+        $kahless.Modules[-1].MissingArguments | Should -Be 'inputs'
+        $kahless.HomeManager.Users | Should -Be 'roni'
+        $kahless.HomeManager.ExtraSpecialArgs | Should -Be @('elgato', 'pkgs-unstable')
+        $kahless.Pkgs.Kind | Should -Be 'BuilderDefault'
+        $kahless.Pkgs.Location | Should -Be "$(Join-Path $fixture.Kahless 'flake.nix'):11"
+
+        $modules = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Configurations.FlakeModule' }
+        $missing = $modules | Where-Object MissingArguments
+        $missing.Name | Should -Be 'home.nix'
+        $missing.MissingArguments | Should -Be 'inputs'
+        $missing.Context | Should -Be 'HomeManagerInNixOS'
+        $missing.User | Should -Be 'roni'
+        # ReceivedVia keeps its order (the module's arguments) and its values as names.
+        @($missing.ReceivedVia.Keys) | Should -Be @('pkgs', 'elgato', 'pkgs-unstable', 'inputs')
+        $missing.ReceivedVia['inputs'] | Should -Be 'None'
+        $missing.ReceivedVia['elgato'] | Should -Be 'ExtraSpecialArgs'
+        ($modules | Where-Object { $_.ReceivedVia['inputs'] -eq 'SpecialArgs' }).Path | Should -Be (Join-Path $fixture.Desktop 'configuration.nix')
+        ($modules | Where-Object Kind -eq 'Input' | Group-Object Configuration).Name | Should -Be @('desktop', 'kahless')
+    }
+
+    It 'answers the filters on registry entries and resolutions' {
+        $entries = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Registries.FlakeRegistryEntry' }
+        ($entries | Where-Object Scope -eq 'User').Name | Should -Be @('nixpkgs', 'dotfiles')
+        ($entries | Where-Object Name -eq 'nixpkgs' | ForEach-Object { "$($_.Scope) $($_.To.Ref)" }) | Should -Be @('User nixos-24.05', 'System nixos-unstable', 'Global nixpkgs-unstable')
+        $dotfiles = $entries | Where-Object Name -eq 'dotfiles'
+        $dotfiles.Url | Should -Be "path:$(Join-Path (Split-Path $fixture.Registry) 'dotfiles')?dir=nix"
+        $dotfiles.To.Dir | Should -Be 'nix'
+        $dotfiles.Exact | Should -BeTrue
+        $dotfiles.Source | Should -Be (Join-Path $fixture.Registry 'config/nix/registry.json')
+        $dotfiles.Index | Should -Be 1
+        # From and To are references (Ref, Dir, Url ... and their text); FromInput and ToInput travel as their text.
+        ($entries | Where-Object { "$($_.From)" -eq 'flake:nixpkgs/stable' }).Scope | Should -Be 'User'
+        ($entries | Where-Object FromInput -eq 'flake:nixpkgs/stable').ToInput | Should -Be 'github:NixOS/nixpkgs/nixos-24.05'
+        ($entries | Where-Object { -not $_.IsReadOnly } | Group-Object Source).Count | Should -Be 3
+        ($entries | Where-Object Source -like '*global.json').Name | Should -Be @('nixpkgs', 'home-manager')
+
+        $resolutions = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Registries.RegistryResolution' }
+        $resolutions.ResolvedUrl | Should -Be @('github:NixOS/nixpkgs/nixos-24.05', $dotfiles.Url)
+        $resolutions[0].Entry.Scope | Should -Be 'User'
+        $resolutions[0].Steps.Count | Should -Be 1
+        $resolutions[1].Resolved.Dir | Should -Be 'nix'
+    }
+
+    It 'leaves the environment of the session that ran the registry commands as it was' {
+        # The fleet command points Nix's settings at the fixture's registries and puts them back.
+        $env:XDG_CONFIG_HOME | Should -Be $environment.XDG_CONFIG_HOME
+        $env:NIX_CONFIG | Should -Be $environment.NIX_CONFIG
+        Test-Path Env:NIX_CONFIG_HOME | Should -Be ($null -ne $environment.NIX_CONFIG_HOME)
     }
 
     It 'shows the same tables as the live objects' {
@@ -99,8 +159,11 @@ Describe 'FlakeTools objects through a job' {
         # Path binds by property name: the flake the object came from.
         ($inputs | Select-Object -First 1 | Get-FlakeLockEntry).InputPath | Should -Be @('home-manager', 'hyprland', 'nixpkgs', 'wallpapers', 'waybar')
         $lock = $received | Where-Object { $_.pstypenames[0] -like '*FlakeLock' }
-        ($lock | Test-FlakeLock -MaxAge 30d | Group-Object Kind).Name | Sort-Object | Should -Be @('Duplicate', 'Stale')
+        ($lock | Test-FlakeLock -MaxAge 30d | Group-Object Id).Name | Sort-Object | Should -Be @('Duplicate', 'Stale')
         ($lock | Get-FlakeLock).Nodes.Count | Should -Be 10
+        # Get-FlakeModule takes a received configuration (Configuration by name, Path the flake).
+        $kahless = $received | Where-Object { $_.pstypenames[0] -like '*FlakeConfiguration' -and $_.Name -eq 'kahless' }
+        ($kahless | Get-FlakeModule | Where-Object MissingArguments).Name | Should -Be 'home.nix'
     }
 
     It 'pipes a received input into Update-FlakeInput -WhatIf, which names that input and writes nothing' {

@@ -6,6 +6,10 @@
 # the set or here, or the tests fail.
 $script:NotSent = @{
     'FlakeTools.Core.Locks.FlakeLock' = @('Json', 'Root', 'Nodes')
+    # The evaluator's lazy values: they mean something only in the session that read the flake.
+    'FlakeTools.Core.Configurations.FlakeConfiguration' = @('Arguments')
+    'FlakeTools.Core.Configurations.FlakeModule' = @('Value')
+    'FlakeTools.Core.Configurations.PackageSet' = @('Value', 'Config')
 }
 
 function Get-ElementType([Type] $Type) {
@@ -18,7 +22,8 @@ function Get-ElementType([Type] $Type) {
     $Type
 }
 
-function Test-FlakeToolsType([Type] $Type) { $null -ne $Type -and $Type.Namespace -like 'FlakeTools*' }
+# (An array of FlakeTools objects is a collection: its items are checked one by one.)
+function Test-FlakeToolsType([Type] $Type) { $null -ne $Type -and -not $Type.IsArray -and $Type.Namespace -like 'FlakeTools*' }
 
 <#
 .SYNOPSIS
@@ -191,10 +196,13 @@ function Get-SerializationDifference {
 .SYNOPSIS
     The read-only commands a fleet runs, one of each output type, as one script block that runs
     the same here, in a job and in a remote session. -Optimize names a copy that
-    Optimize-FlakeInput may edit (its suggestions come out only when it writes).
+    Optimize-FlakeInput may edit (its suggestions come out only when it writes). -Kahless names a
+    NixOS flake with home-manager whose home.nix asks for an argument nobody passes. -Registry names a
+    folder with the user, system and global registries (New-FleetFixture); the block points Nix's
+    settings at it while the registry cmdlets run and puts the environment back afterwards.
 #>
 $script:Produce = {
-    param([string] $Module, [string] $Desktop, [string] $OldLock, [string] $Optimize)
+    param([string] $Module, [string] $Desktop, [string] $OldLock, [string] $Optimize, [string] $Registry, [string] $Kahless)
     Import-Module $Module
     Get-FlakeInput -Path $Desktop
     Get-FlakeLockEntry -Path $Desktop -Recurse
@@ -202,13 +210,44 @@ $script:Produce = {
     Test-FlakeLock -Path $Desktop -MaxAge 30d
     Compare-FlakeLock -ReferencePath $OldLock -DifferencePath (Join-Path $Desktop 'flake.lock')
     Optimize-FlakeInput -Path $Optimize -WarningAction SilentlyContinue
+    Get-FlakeConfiguration -Path $Desktop, $Kahless
+    Get-FlakeModule -Path $Desktop, $Kahless
+    $settings = @{
+        XDG_CONFIG_HOME = Join-Path $Registry 'config'
+        XDG_CACHE_HOME = Join-Path $Registry 'cache'
+        XDG_CONFIG_DIRS = Join-Path $Registry 'xdg'
+        NIX_CONF_DIR = Join-Path $Registry 'etc-nix'
+        NIX_CONFIG = "experimental-features = nix-command flakes`nflake-registry = $(Join-Path $Registry 'global.json')"
+        NIX_USER_CONF_FILES = $null
+        NIX_CONFIG_HOME = $null
+        NIX_CACHE_HOME = $null
+    }
+    # Unset, not empty: an empty NIX_CONFIG_HOME is a setting too. ([Environment]::SetEnvironmentVariable
+    # would be given '' for $null.)
+    function Set-Environment([hashtable] $Values) {
+        foreach ($name in $Values.Keys) {
+            if ($null -eq $Values[$name]) { Remove-Item "Env:$name" -ErrorAction Ignore } else { Set-Item "Env:$name" -Value $Values[$name] }
+        }
+    }
+    $saved = @{}
+    foreach ($name in $settings.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    Set-Environment $settings
+    try {
+        Get-FlakeRegistryEntry
+        Resolve-FlakeRegistryEntry 'nixpkgs/stable', 'dotfiles'
+    }
+    finally {
+        Set-Environment $saved
+    }
 }
 
 function Get-FleetCommand { $script:Produce }
 
 <#
 .SYNOPSIS
-    A desktop flake, an older lock of it (hyprland at another revision) and a copy to optimise.
+    A desktop flake, an older lock of it (hyprland at another revision), a copy to optimise, the
+    kahless flake with `inputs` missing for home.nix, and a set of registries (user: a pinned nixpkgs/stable and a local dotfiles flake in a subfolder;
+    system: nixpkgs; global: nixpkgs and home-manager).
 #>
 function New-FleetFixture {
     param([string] $Destination)
@@ -218,11 +257,34 @@ function New-FleetFixture {
     $json.nodes.hyprland.locked.rev = 'a' * 40
     $json.nodes.hyprland.locked.lastModified = 1700000000
     $json | ConvertTo-Json -Depth 20 | Set-Content -LiteralPath $oldLock
+    $kahless = New-TestFlake kahless -Destination (Join-Path $Destination 'kahless')
+    $home = Join-Path $kahless 'home.nix'
+    (Get-Content -LiteralPath $home -Raw).Replace('{ pkgs, elgato, pkgs-unstable, ... }:', '{ pkgs, elgato, pkgs-unstable, inputs, ... }:') | Set-Content -LiteralPath $home -NoNewline
+    $registry = Join-Path $Destination 'registry'
+    $null = New-Item -ItemType Directory -Force -Path "$registry/config/nix", "$registry/cache", "$registry/etc-nix", "$registry/xdg"
+    $registries = @{
+        'config/nix/registry.json' = @(
+            @{ from = @{ type = 'indirect'; id = 'nixpkgs'; ref = 'stable' }; to = @{ type = 'github'; owner = 'NixOS'; repo = 'nixpkgs'; ref = 'nixos-24.05' } }
+            @{ from = @{ type = 'indirect'; id = 'dotfiles' }; to = @{ type = 'path'; path = (Join-Path $Destination 'dotfiles'); dir = 'nix' }; exact = $true }
+        )
+        'etc-nix/registry.json' = @(
+            @{ from = @{ type = 'indirect'; id = 'nixpkgs' }; to = @{ type = 'github'; owner = 'NixOS'; repo = 'nixpkgs'; ref = 'nixos-unstable' } }
+        )
+        'global.json' = @(
+            @{ from = @{ type = 'indirect'; id = 'nixpkgs' }; to = @{ type = 'github'; owner = 'NixOS'; repo = 'nixpkgs'; ref = 'nixpkgs-unstable' } }
+            @{ from = @{ type = 'indirect'; id = 'home-manager' }; to = @{ type = 'github'; owner = 'nix-community'; repo = 'home-manager' } }
+        )
+    }
+    foreach ($file in $registries.Keys) {
+        [ordered]@{ version = 2; flakes = $registries[$file] } | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path $registry $file)
+    }
     [pscustomobject]@{
         Desktop  = $desktop
         OldLock  = $oldLock
         # One copy for both runs (here, then remote), put back in between: same paths, same objects.
         Optimize = New-TestFlake desktop -Destination (Join-Path $Destination 'optimize')
+        Registry = $registry
+        Kahless  = $kahless
     }
 }
 
