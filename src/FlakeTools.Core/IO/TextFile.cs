@@ -173,6 +173,9 @@ public static class TextFile
         var directory = Path.GetDirectoryName(target)!;
         if (!File.Exists(target))
         {
+            // A file in folders that do not exist yet is created with them (registry.json under a
+            // fresh ~/.config/nix): the nearest folder that exists is the one that must be writable.
+            while (!Directory.Exists(directory) && Path.GetDirectoryName(directory) is { } parent) directory = parent;
             if (UnixFile.CheckDirectoryWrite(directory) is > 0 and var error)
             {
                 return new FileAccessException(path, $"{path} cannot be created: {directory} is not writable ({UnixFile.Describe(error)})", FileProblem.ReadOnly);

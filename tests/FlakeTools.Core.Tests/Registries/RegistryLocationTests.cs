@@ -114,7 +114,9 @@ public sealed class RegistryLocationTests
         defaulted.Dispose();
     }
 
-    [Fact]
+    // Writability is the kernel's answer (access(2)): root may write a 0400 file, so only a
+    // non-root run sees this one as read-only.
+    [FlakeTools.Core.Tests.NotRootFact]
     public void A_read_only_file_says_so()
     {
         if (OperatingSystem.IsWindows()) return; // file modes are a Unix matter
