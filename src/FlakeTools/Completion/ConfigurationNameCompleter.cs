@@ -15,7 +15,7 @@ public sealed class ConfigurationNameCompleter : IArgumentCompleter
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var flakePath = FlakePathFrom(fakeBoundParameters);
+        var flakePath = InputNameCompleter.FlakePathFrom(fakeBoundParameters);
         IReadOnlyList<(string Name, ConfigurationKind Kind)> names;
         try
         {
@@ -38,33 +38,5 @@ public sealed class ConfigurationNameCompleter : IArgumentCompleter
                 return new CompletionResult(text, n.Name, CompletionResultType.ParameterValue, $"{n.Name} ({n.Kind})");
             })
             .ToList();
-    }
-
-    private static string FlakePathFrom(IDictionary bound)
-    {
-        var given = (bound["LiteralPath"] ?? bound["Path"]) switch
-        {
-            string s => s,
-            string[] a when a.Length > 0 => a[0],
-            object[] o when o.Length > 0 => o[0]?.ToString(),
-            _ => null,
-        };
-        var current = CurrentFileSystemLocation() ?? Directory.GetCurrentDirectory();
-        return given is null ? current : Path.GetFullPath(given, current);
-    }
-
-    // Completion runs inside a pipeline, where SessionStateProxy may not be used: ask the current runspace instead.
-    private static string? CurrentFileSystemLocation()
-    {
-        try
-        {
-            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
-            return shell.Invoke<PathInfo>().FirstOrDefault()?.ProviderPath;
-        }
-        catch (Exception e) when (e is PSInvalidOperationException or CmdletInvocationException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 }

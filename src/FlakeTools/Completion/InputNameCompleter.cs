@@ -36,7 +36,8 @@ public sealed class InputNameCompleter : IArgumentCompleter
             .ToList();
     }
 
-    private static string? FlakePathFrom(IDictionary bound)
+    /// <summary>The flake folder the command line names (-LiteralPath or -Path), else the current FileSystem location.</summary>
+    internal static string FlakePathFrom(IDictionary bound)
     {
         var given = (bound["LiteralPath"] ?? bound["Path"]) switch
         {
