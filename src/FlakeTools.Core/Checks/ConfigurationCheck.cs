@@ -69,7 +69,27 @@ public static class ConfigurationCheck
             }
         }
         findings.AddRange(ImpureLookups(context));
-        return findings;
+        return Merge(context, findings);
+    }
+
+    // A module shared by several configurations gives the same finding for each: one finding, naming them all.
+    private static List<Finding> Merge(CheckContext context, List<Finding> findings)
+    {
+        var merged = new List<Finding>();
+        foreach (var group in findings.GroupBy(f => (f.Id, f.Severity, f.Path, f.Line, f.Target)))
+        {
+            var first = group.First();
+            var count = group.Count();
+            if (count == 1) { merged.Add(first); continue; }
+            var finding = new Finding
+            {
+                Id = first.Id, Severity = first.Severity, Area = first.Area, Target = first.Target, Path = first.Path, Line = first.Line, Fix = first.Fix,
+                Message = first.Message + $" (the same in {count - 1} more configuration{(count > 2 ? "s" : "")})",
+            };
+            if (context.HasFix(first)) context.OfferFix(finding, () => context.FixFor(first));
+            merged.Add(finding);
+        }
+        return merged;
     }
 
     private static Finding Failed(FlakeModule module, Exception e) => new()
@@ -87,7 +107,9 @@ public static class ConfigurationCheck
         var lambda = FindLambda(context, module);
         foreach (var name in module.MissingArguments)
         {
-            var uses = lambda is null ? null : Uses(lambda, name).FirstOrDefault();
+            var allUses = lambda is null ? new List<SyntaxNode>() : Uses(lambda, name).ToList();
+            var uses = allUses.FirstOrDefault(u => Condition(u) is null);
+            var conditional = uses is null ? allUses.FirstOrDefault() : null;
             var isHomeInSystem = module.Context is ModuleContext.HomeManagerInNixOS or ModuleContext.HomeManagerInDarwin;
             var channel = module.Context switch
             {
@@ -111,6 +133,15 @@ public static class ConfigurationCheck
                     Fix = fix,
                 };
             }
+            else if (conditional is not null)
+            {
+                finding = new Finding
+                {
+                    Id = ArgumentNotPassed, Severity = FindingSeverity.Warning, Area = Area, Target = name, Path = module.Path, Line = conditional.StartPosition.Line,
+                    Message = $"module {module.Name} uses '{name}' only under a condition ({Condition(conditional)}, line {conditional.StartPosition.Line}); {who} passes no {channel}.{name}{because}: evaluation fails with \"attribute '{name}' missing\" as soon as the condition holds",
+                    Fix = fix + ", or remove it from the module",
+                };
+            }
             else
             {
                 finding = new Finding
@@ -126,6 +157,26 @@ public static class ConfigurationCheck
             }
             yield return finding;
         }
+    }
+
+    private static readonly HashSet<string> Conditionals = new(StringComparer.Ordinal) { "mkIf", "optional", "optionals", "optionalString", "optionalAttrs" };
+
+    /// <summary>The condition a use is evaluated under (<c>lib.mkIf c ...</c>, <c>if c then ...</c>), as text; null when it always is.</summary>
+    private static string? Condition(SyntaxNode use)
+    {
+        foreach (var ancestor in use.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case ApplySyntax { Function: ApplySyntax { Function: var head, Argument: var condition } } apply
+                    when SyntaxQueries.LastName(SyntaxQueries.Unparenthesize(head)!) is { } name && Conditionals.Contains(name)
+                         && apply.Argument.Span.Start <= use.Span.Start && use.Span.End <= apply.Argument.Span.End:
+                    return $"{name} {condition}";
+                case IfElseSyntax ifElse when ifElse.ChildNodes().FirstOrDefault() is { } test && !(test.Span.Start <= use.Span.Start && use.Span.End <= test.Span.End):
+                    return $"if {test}";
+            }
+        }
+        return null;
     }
 
     /// <summary>The module function's syntax: from the module's body up, or by its file and line.</summary>

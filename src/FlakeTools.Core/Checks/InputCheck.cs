@@ -29,11 +29,13 @@ public static class InputCheck
     public const string OutputsArgumentNotDeclared = "OutputsArgumentNotDeclared";
     /// <summary>An input that reaches no module, overlay or output.</summary>
     public const string InputUnused = "InputUnused";
+    /// <summary>The inputs are used as a whole somewhere (iterated, handed to a function), so unused ones cannot be told.</summary>
+    public const string InputUseUnknown = "InputUseUnknown";
     /// <summary>An input pinned to a tag or revision whose follows make it build against your nixpkgs.</summary>
     public const string PinnedInputFollows = "PinnedInputFollows";
 
     /// <summary>The ids of the area.</summary>
-    public static IReadOnlyList<string> Ids { get; } = new[] { InputUrlWithFollows, FollowsTargetMissing, OutputsUnexpectedArgument, OutputsArgumentNotDeclared, InputUnused, PinnedInputFollows };
+    public static IReadOnlyList<string> Ids { get; } = new[] { InputUrlWithFollows, FollowsTargetMissing, OutputsUnexpectedArgument, OutputsArgumentNotDeclared, InputUnused, InputUseUnknown, PinnedInputFollows };
 
     // A release tag: v0.29.1, 0.9.22, refs/tags/v1.2, 24.05.
     private static readonly Regex ReleaseTag = new(@"^(refs/tags/)?v?\d+(\.\d+)+([-.+][\w.]+)?$", RegexOptions.Compiled);
@@ -105,7 +107,13 @@ public static class InputCheck
         }
 
         var usage = InputUsage.Analyze(context);
-        if (usage.Everything is null)
+        if (usage.Everything is { } everything && flake.Inputs.Any(i => !usage.Used.Contains(i.Name)))
+        {
+            Add(InputUseUnknown, FindingSeverity.Information, "inputs", flake.OutputsPattern?.StartPosition.Line ?? flake.Outputs?.StartPosition.Line,
+                $"whether every input reaches something cannot be read from the files: {everything}; inputs nothing else refers to ({string.Join(", ", flake.Inputs.Where(i => !usage.Used.Contains(i.Name)).Select(i => i.Name))}) are not reported as unused",
+                "nothing to do; Test-Flake -Id InputUnused says more when the inputs are used by name (inputs.<name>)");
+        }
+        else if (usage.Everything is null)
         {
             foreach (var input in flake.Inputs.Where(i => !usage.Used.Contains(i.Name)))
             {

@@ -15,14 +15,6 @@ namespace FlakeTools.Core.Checks;
 /// </summary>
 internal sealed class InputUsage
 {
-    // Functions that walk every attribute of a set: handing them the inputs uses all of them.
-    private static readonly HashSet<string> Iterating = new(StringComparer.Ordinal)
-    {
-        "mapAttrs", "mapAttrs'", "mapAttrsToList", "attrValues", "attrNames", "filterAttrs", "foldlAttrs", "foldAttrs",
-        "concatMapAttrs", "mapAttrsRecursive", "collect", "toList", "forEach", "map", "concatMap", "attrsToList",
-        "mergeAttrsList", "intersectAttrs", "removeAttrs", "recursiveUpdate", "listToAttrs", "zipAttrs", "genAttrs",
-    };
-
     private InputUsage(HashSet<string> used, string? everything)
     {
         Used = used;
@@ -76,6 +68,10 @@ internal sealed class InputUsage
                 {
                     case SelectSyntax select:
                         UseSelect(select, wholeNames, names, used);
+                        everything ??= DynamicOrWhole(select, wholeNames, file);
+                        break;
+                    case PathSyntax path when everything is null:
+                        everything = MissingFileGivenInputs(path, wholeNames, file);
                         break;
                     case InheritSyntax { Source: { } source } inherit when IsInputsSet(source, wholeNames):
                         foreach (var part in inherit.Names)
@@ -110,6 +106,33 @@ internal sealed class InputUsage
         }
     }
 
+    // `inputs.${name}` (any input, by a computed name), and `self.inputs` handed on whole.
+    private static string? DynamicOrWhole(SelectSyntax select, HashSet<string> wholeNames, string file)
+    {
+        var path = SyntaxQueries.Names(select.AttrPath);
+        var where = $"{System.IO.Path.GetFileName(file)}:{select.StartPosition.Line}";
+        var rootIsInputs = SyntaxQueries.Unparenthesize(select.Expression) is IdentifierSyntax root && wholeNames.Contains(root.Name);
+        if (rootIsInputs && path.Count > 0 && path[0] is null) return $"{select} at {where} selects an input by a computed name";
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (path[i] == "inputs" && i + 1 < path.Count && path[i + 1] is null) return $"{select} at {where} selects an input by a computed name";
+        }
+        if (path.Count > 0 && path[^1] == "inputs" && select.Parent is not SelectSyntax) return WholeUse(select, select.ToString(), file);
+        return null;
+    }
+
+    // `import ./missing.nix { inherit inputs; }`: what the file does with the inputs cannot be read.
+    private static string? MissingFileGivenInputs(PathSyntax path, HashSet<string> wholeNames, string file)
+    {
+        if (path.StaticText is not { } text || path.PathKind != PathKind.Relative) return null;
+        var apply = path.Parent as ApplySyntax;
+        if (apply is null || SyntaxQueries.LastName(apply.Function) != "import" || apply.Parent is not ApplySyntax call || call.Function != apply) return null;
+        if (!call.Argument.DescendantNodes().OfType<IdentifierSyntax>().Any(i => wholeNames.Contains(i.Name))) return null;
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, text));
+        if (System.IO.File.Exists(full) || System.IO.File.Exists(System.IO.Path.Combine(full, "default.nix"))) return null;
+        return $"the inputs are passed to {text} ({System.IO.Path.GetFileName(file)}:{path.StartPosition.Line}), which does not exist here";
+    }
+
     private static bool IsInputsSet(SyntaxNode source, HashSet<string> wholeNames) => SyntaxQueries.Unparenthesize(source) switch
     {
         IdentifierSyntax identifier => wholeNames.Contains(identifier.Name),
@@ -119,19 +142,23 @@ internal sealed class InputUsage
 
     // The set of inputs used as a whole: iterated (every input may be used), or passed on (then the
     // uses are found where it arrives, by the rules above). Returns where it is iterated, or null.
-    private static string? WholeUse(IdentifierSyntax identifier, string file)
+    private static string? WholeUse(IdentifierSyntax identifier, string file) => WholeUse(identifier, identifier.Name, file);
+
+    private static string? WholeUse(SyntaxNode node, string name, string file)
     {
-        var parent = identifier.Parent;
+        var parent = node.Parent;
         while (parent is ParenthesizedSyntax) parent = parent.Parent;
-        var where = $"{System.IO.Path.GetFileName(file)}:{identifier.StartPosition.Line}";
+        var where = $"{System.IO.Path.GetFileName(file)}:{node.StartPosition.Line}";
         switch (parent)
         {
-            case WithSyntax with when SyntaxQueries.Unparenthesize(with.Scope) == identifier:
-                return $"with {identifier.Name}; at {where}";
-            case ApplySyntax apply when apply.Argument == identifier || SyntaxQueries.Unparenthesize(apply.Argument) == identifier:
+            case WithSyntax with when SyntaxQueries.Unparenthesize(with.Scope) == node:
+                return $"with {name}; at {where}";
+            case ApplySyntax apply when SyntaxQueries.Unparenthesize(apply.Argument) == node:
+                // Handed to a function: `mapAttrs f inputs` uses every input, and so may any function
+                // that is not `import` of a file (which is read like the others).
                 var head = SyntaxQueries.LastName(SyntaxQueries.Head(apply));
-                if (head is not null && Iterating.Contains(head)) return $"{head} ... {identifier.Name} at {where}";
-                return null;
+                if (head == "import") return null;
+                return $"{(head ?? "a function")} ... {name} at {where}";
             default:
                 return null;
         }
