@@ -23,11 +23,9 @@ public static class ConfigurationCheck
     public const string ModuleArgsInputs = "ModuleArgsInputs";
     /// <summary>A <c>&lt;nixpkgs&gt;</c> lookup (<c>with import &lt;nixpkgs&gt; {}</c>) in a module of a flake.</summary>
     public const string ImpureLookup = "ImpureLookup";
-    /// <summary>The configurations could not be read at all.</summary>
-    public const string ConfigurationsUnread = "ConfigurationsUnread";
 
     /// <summary>The ids of the area.</summary>
-    public static IReadOnlyList<string> Ids { get; } = new[] { ArgumentNotPassed, ModuleArgsInputs, ImpureLookup, ConfigurationsUnread };
+    public static IReadOnlyList<string> Ids { get; } = new[] { ArgumentNotPassed, ModuleArgsInputs, ImpureLookup };
 
     /// <summary>Checks every module of every configuration.</summary>
     public static IEnumerable<Finding> Check(CheckContext context)
@@ -38,7 +36,7 @@ public static class ConfigurationCheck
         {
             findings.Add(new Finding
             {
-                Id = ConfigurationsUnread, Severity = FindingSeverity.Warning, Area = Area, Target = "outputs", Path = context.FlakePath,
+                Id = FlakeChecks.CheckFailed, Severity = FindingSeverity.Error, Area = Area, Target = "outputs", Path = context.FlakePath,
                 Message = $"the configurations could not be read: {error}; their modules are not checked",
                 Fix = "see Get-FlakeConfiguration -Verbose for what the reader stopped at",
             });

@@ -36,12 +36,15 @@ public static class FlakeChecks
         Areas.SelectMany(a => a.Ids.Select(id => (id, a.Name))).Append((CheckFailed, "*"));
 
     /// <summary>Runs the areas <paramref name="runArea"/> selects (all when null) over one flake.</summary>
-    public static IReadOnlyList<Finding> Run(CheckContext context, Func<string, bool>? runArea = null)
+    public static IReadOnlyList<Finding> Run(CheckContext context, Func<string, bool>? runArea = null) =>
+        Run(context, runArea is null ? Areas : Areas.Where(a => runArea(a.Name)));
+
+    /// <summary>Runs the given areas over one flake, each on its own: one that fails is a <see cref="CheckFailed"/> finding.</summary>
+    public static IReadOnlyList<Finding> Run(CheckContext context, IEnumerable<FlakeCheckArea> areas)
     {
         var findings = new List<Finding>();
-        foreach (var area in Areas)
+        foreach (var area in areas)
         {
-            if (runArea is not null && !runArea(area.Name)) continue;
             try
             {
                 findings.AddRange(area.Check(context).ToList());

@@ -52,7 +52,10 @@ public static class LockArea
             };
         }
         var flake = context.Flake.Tree.HasErrors ? null : context.Flake;
-        var findings = LockCheck.Check(lockFile, flake, context.MaxAge, context.Now, context.Directory);
+        // A problem of the lock as a whole (a top-level key written twice) has no node: its target is the file.
+        var findings = LockCheck.Check(lockFile, flake, context.MaxAge, context.Now, context.Directory)
+            .Select(f => f.Target.Length > 0 ? f : new Finding { Id = f.Id, Severity = f.Severity, Area = f.Area, Target = "flake.lock", Message = f.Message, Fix = f.Fix, Path = f.Path, Line = f.Line })
+            .ToList();
         if (flake is not null && !flake.HasErrors)
         {
             var suggestions = FollowsOptimization.Suggest(lockFile, flake, context.Directory);
