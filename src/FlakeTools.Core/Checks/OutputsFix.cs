@@ -143,7 +143,8 @@ internal static class OutputsFix
     private static string Splice(string text, List<(int Offset, string Text)> edits)
     {
         var builder = new System.Text.StringBuilder(text);
-        foreach (var (offset, insert) in edits.OrderByDescending(e => e.Offset)) builder.Insert(offset, insert);
+        // Later edits first; of two at one offset, the second goes in first, so that it ends up after the first.
+        foreach (var (offset, insert) in edits.Select((e, i) => (e, i)).OrderByDescending(x => x.e.Offset).ThenByDescending(x => x.i).Select(x => x.e)) builder.Insert(offset, insert);
         return builder.ToString();
     }
 }
