@@ -65,6 +65,7 @@ public sealed class TestFlakeCommand : FlakeCmdlet
     protected override void ProcessRecord()
     {
         var now = DateTimeOffset.UtcNow;
+        var unresolved = UnresolvedPaths;
         foreach (var path in ResolvedPaths())
         {
             var context = Open(path, now);
@@ -78,6 +79,8 @@ public sealed class TestFlakeCommand : FlakeCmdlet
             if (Quiet) WriteObject(findings.Count == 0);
             else WriteObject(findings, enumerateCollection: true);
         }
+        // A path that names nothing is no pass for a script that asks -Quiet.
+        if (Quiet) for (var i = unresolved; i < UnresolvedPaths; i++) WriteObject(false);
     }
 
     private CheckContext? Open(string path, DateTimeOffset now)

@@ -29,6 +29,7 @@ public sealed class FindingIdCompleter : IArgumentCompleter
             .Where(i => pattern.IsMatch(i.Id))
             .Select(i => i.Id)
             .Distinct(StringComparer.Ordinal)
+            .OrderBy(id => id, StringComparer.Ordinal)
             .Select(id => new CompletionResult(id, id, CompletionResultType.ParameterValue, $"{id} ({FlakeChecks.Ids.First(i => i.Id == id).Area})"))
             .ToList();
     }
