@@ -118,7 +118,10 @@ public class FlakeCheckTests
     [Fact]
     public void EveryIdOfEveryAreaHasItsCase()
     {
-        var ids = FlakeChecks.Areas.SelectMany(a => a.Ids).ToHashSet();
+        // The areas of this file; Registry and Unfree bring their own tests.
+        var mine = new[] { ParseCheck.Area, LockArea.Area, InputCheck.Area, ConfigurationCheck.Area };
+        var ids = FlakeChecks.Areas.Where(a => mine.Contains(a.Name)).SelectMany(a => a.Ids).ToHashSet();
+        Assert.Equal(mine.Length, FlakeChecks.Areas.Count(a => mine.Contains(a.Name)));
         Assert.Equal(ids.OrderBy(i => i, StringComparer.Ordinal), Cases.Keys.OrderBy(i => i, StringComparer.Ordinal));
     }
 
