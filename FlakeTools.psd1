@@ -29,6 +29,7 @@
         'Remove-FlakeRegistryEntry'
         'Get-FlakeConfiguration'
         'Get-FlakeModule'
+        'Test-Flake'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

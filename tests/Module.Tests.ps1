@@ -10,6 +10,7 @@ BeforeDiscovery {
         @{ Command = 'Update-FlakeInput'; Expect = 'nix flake'; NeedsNix = $true; Run = { param($d) Update-FlakeInput -Path $d dep -Ref master -WhatIf -ErrorAction Stop } }
         # A registry file beside the flake (Prepare writes it before the bytes are taken).
         @{ Command = 'Add-FlakeRegistryEntry'; Expect = "Add registry entry 'nixpkgs'"; Prepare = { param($d) Set-Content -LiteralPath (Join-Path $d 'registry.json') -Value '{"version":2,"flakes":[{"from":{"type":"indirect","id":"dotfiles"},"to":{"type":"path","path":"/srv/dotfiles"}}]}' }; Run = { param($d) Add-FlakeRegistryEntry -RegistryPath (Join-Path $d 'registry.json') nixpkgs github:NixOS/nixpkgs/nixos-24.05 -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Test-Flake'; Expect = 'Add follows: waybar.inputs.nixpkgs.follows'; Run = { param($d) Test-Flake -Path $d -Fix -WhatIf -ErrorAction Stop } }
         @{ Command = 'Remove-FlakeRegistryEntry'; Expect = 'Remove registry entry flake:dotfiles'; Prepare = { param($d) Set-Content -LiteralPath (Join-Path $d 'registry.json') -Value '{"version":2,"flakes":[{"from":{"type":"indirect","id":"dotfiles"},"to":{"type":"path","path":"/srv/dotfiles"}}]}' }; Run = { param($d) Remove-FlakeRegistryEntry -RegistryPath (Join-Path $d 'registry.json') dotfiles -WhatIf -ErrorAction Stop } }
     )
 }
@@ -56,6 +57,7 @@ Describe 'The module' {
         @{ Command = 'Optimize-FlakeInput'; Run = { param($d) Optimize-FlakeInput -Path $d -Confirm:$false -WarningAction SilentlyContinue } }
         @{ Command = 'Set-FlakeInput'; Run = { param($d) Set-FlakeInput -Path $d hyprland -Ref v0.42.0 -PassThru } }
         @{ Command = 'Add-FlakeInput'; Run = { param($d) Add-FlakeInput -Path $d elgato github:waxlamp/elgato -PassThru } }
+        @{ Command = 'Test-Flake'; Run = { param($d) Test-Flake -Path $d; Test-Flake -Path $d -Quiet } }
     ) {
         Import-Module "$PSScriptRoot/TestUtilities.psm1" -Force
         $directory = New-TestFlake desktop -Destination (Join-Path $TestDrive "types-$Command")

@@ -19,6 +19,7 @@ namespace FlakeTools.Bench;
 ///   lock-shapes [folder]                  diamonds of shared nodes and long chains: listing, checks, optimiser (and write them to folder)
 ///   configs [--show] &lt;flake&gt;...           read every configuration and module graph; counts and times
 ///   synthetic-configs [modules]            the same over a generated flake of that many modules (300 by default)
+///   check &lt;flake&gt;...                      Test-Flake's checks: cold and warm times, per area, findings by id
 /// </summary>
 public static class Program
 {
@@ -32,6 +33,7 @@ public static class Program
             "compare-nix" => CompareNix(rest),
             "lock-shapes" => LockShapesBench.Run(rest.Length > 0 ? rest[0] : null),
             "configs" => ConfigurationBench.Run(rest),
+            "check" => CheckBench.Run(rest),
             "synthetic-configs" => ConfigurationBench.Synthetic(rest),
             "tree" => TreeBench.Run(rest),
             "phases" => PhaseBench.Run(Files(rest)),
@@ -42,7 +44,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix [--runs N] <folder | @list.txt>... | tree [bindings...] | phases <folder>... | lock [nodes] | lock-shapes [folder] | configs [--show] <flake>... | synthetic-configs [modules]");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix [--runs N] <folder | @list.txt>... | tree [bindings...] | phases <folder>... | lock [nodes] | lock-shapes [folder] | configs [--show] <flake>... | synthetic-configs [modules] | check <flake>...");
         return 2;
     }
 

@@ -43,6 +43,8 @@ public class DependencyTests
         ["FlakeTools.Core.Evaluation"] = new[] { "FlakeTools.Core.IO" },
         // Configurations stand on the reader and on the flake (inputs, with their lock data).
         ["FlakeTools.Core.Configurations"] = new[] { "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.Locks", "FlakeTools.Core.IO" },
+        // Test-Flake's checks are the top of Core: they read everything below and nothing reads them.
+        ["FlakeTools.Core.Checks"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.Locks", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO", "FlakeTools.Core.Registries" },
     };
 
     [Fact]

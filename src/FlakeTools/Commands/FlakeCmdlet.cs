@@ -69,8 +69,15 @@ public abstract class FlakeCmdlet : PSCmdlet
             {
                 foreach (var path in resolved) yield return path;
             }
+            else
+            {
+                UnresolvedPaths++;
+            }
         }
     }
+
+    /// <summary>How many of the paths given so far named nothing (each has had its error record).</summary>
+    protected int UnresolvedPaths { get; private set; }
 
     /// <summary>
     /// Resolves one path through the provider (literally or as a wildcard pattern); null after
