@@ -176,7 +176,7 @@ exit 0
     $script:counter = 0
 
     function New-CaseDirectory($Case) {
-        $directory = (New-Item -ItemType Directory -Path (Join-Path $TestDrive "case-$(($script:counter++))")).FullName
+        $directory = [IO.Directory]::CreateDirectory((Join-Path $TestDrive "case-$(($script:counter++))")).FullName
         foreach ($file in 'flake.nix', 'flake.lock') {
             $path = Join-Path $directory $file
             if ($file -ne $Case.File) { [IO.File]::WriteAllBytes($path, $exampleBytes[$file]); continue }
@@ -270,8 +270,9 @@ exit 0
                 try { $null = Get-Content -LiteralPath (Join-Path $directory 'flake.lock') -Raw | ConvertFrom-Json -AsHashtable }
                 catch { $violations.Add("${label}: wrote a flake.lock that is not JSON") }
             }
-            $leftovers = @(Get-ChildItem -LiteralPath $directory -Force -Filter '*.flaketools-*.tmp')
-            if ($leftovers) { $violations.Add("${label}: left $($leftovers.Name -join ', ')") }
+            # (.NET lists hidden files too.)
+            $leftovers = @([IO.Directory]::GetFiles($directory, '*.flaketools-*.tmp') | ForEach-Object { [IO.Path]::GetFileName($_) })
+            if ($leftovers) { $violations.Add("${label}: left $($leftovers -join ', ')") }
         }
         # Every flake.nix a step wrote, through Nix's own parser: one process for all of them (it
         # stops at the first file it refuses; then each is checked on its own, to name the step).
