@@ -114,7 +114,7 @@ try {
     $bareCpu = $cold[0].CpuMs
     # On a busy machine wall time mostly measures the neighbours; CPU time (user + system, from
     # hyperfine) is the steadier figure to compare.
-    $cold | Select-Object Name, MeanMs, StdDevMs, MedianMs, @{ n = 'OverBareMs'; e = { [math]::Round($_.MeanMs - $bare, 1) } }, CpuMs, @{ n = 'CpuOverBareMs'; e = { if ($null -ne $_.CpuMs) { [math]::Round($_.CpuMs - $bareCpu, 1) } } } | Format-Table -AutoSize | Out-String | Write-Host
+    $cold | Select-Object Name, MeanMs, StdDevMs, MedianMs, @{ n = 'OverBareMs'; e = { [math]::Round($_.MeanMs - $bare, 1) } }, CpuMs, @{ n = 'CpuOverBareMs'; e = { if ($null -ne $_.CpuMs) { [math]::Round($_.CpuMs - $bareCpu, 1) } } } | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
     # Inside fresh processes: CPU time and methods the JIT compiled for the import and for the
     # first call, medians of -Runs processes. The method counts do not depend on how busy the
@@ -139,7 +139,7 @@ try {
     $samples = for ($i = 0; $i -lt $Runs; $i++) { , [double[]]((& $pwsh -NoProfile -NonInteractive -Command "& { $probe } '$Module' '$small'") -split ' ') }
     $median = { param($index) ($samples | ForEach-Object { $_[$index] } | Sort-Object)[[int]($samples.Count / 2)] }
     [pscustomobject]@{ Step = 'Import-Module'; CpuMs = [math]::Round((& $median 0), 1); JitMethods = & $median 1 },
-    [pscustomobject]@{ Step = 'first Get-FlakeInput'; CpuMs = [math]::Round((& $median 2), 1); JitMethods = & $median 3 } | Format-Table -AutoSize | Out-String | Write-Host
+    [pscustomobject]@{ Step = 'first Get-FlakeInput'; CpuMs = [math]::Round((& $median 2), 1); JitMethods = & $median 3 } | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
     # Steady state: one process, warmed up, the median call. Besides wall time (which on a busy
     # machine mostly measures the neighbours), the CPU time of the calling thread for each call
@@ -187,7 +187,7 @@ public static class FlakeToolsBenchThreadCpu
 
     }
     $steady = & $pwsh -NoProfile -NonInteractive -Command "& { $script } '$Module' '$large' $Iterations | ConvertTo-Json" | ConvertFrom-Json
-    $steady | Select-Object Name, MedianMs, P90Ms, ThreadCpuMedianMs, AllocatedKB | Format-Table -AutoSize | Out-String | Write-Host
+    $steady | Select-Object Name, MedianMs, P90Ms, ThreadCpuMedianMs, AllocatedKB | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     Write-Host ("pwsh {0}, {1} cores, module {2}, large flake {3}, load average {4}" -f $PSVersionTable.PSVersion, [Environment]::ProcessorCount, $Module, $(if ($ConfigPath) { $ConfigPath } else { 'generated' }), $(if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -replace '^(\S+ \S+ \S+).*', '$1' } else { 'unknown' }))
 }
 finally {
