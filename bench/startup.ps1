@@ -114,7 +114,7 @@ try {
     $bareCpu = $cold[0].CpuMs
     # On a busy machine wall time mostly measures the neighbours; CPU time (user + system, from
     # hyperfine) is the steadier figure to compare.
-    $cold | Select-Object Name, MeanMs, StdDevMs, MedianMs, @{ n = 'OverBareMs'; e = { [math]::Round($_.MeanMs - $bare, 1) } }, CpuMs, @{ n = 'CpuOverBareMs'; e = { if ($null -ne $_.CpuMs) { [math]::Round($_.CpuMs - $bareCpu, 1) } } } | Format-Table -AutoSize | Out-String | Write-Host
+    $cold | Select-Object Name, MeanMs, StdDevMs, MedianMs, @{ n = 'OverBareMs'; e = { [math]::Round($_.MeanMs - $bare, 1) } }, CpuMs, @{ n = 'CpuOverBareMs'; e = { if ($null -ne $_.CpuMs) { [math]::Round($_.CpuMs - $bareCpu, 1) } } } | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
     # Inside fresh processes: CPU time and methods the JIT compiled for the import and for the
     # first call, medians of -Runs processes. The method counts do not depend on how busy the
@@ -131,39 +131,64 @@ try {
         $process.Refresh()
         "$importCpu $importJit $(($process.TotalProcessorTime - $cpu).TotalMilliseconds) $([System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit)"
     }
+    # Whether the pwsh itself is precompiled: a pwsh installed as a .NET tool (dotnet tool install
+    # powershell) ships IL only, so every PowerShell code path the import touches is JIT-compiled,
+    # which dominates the import; the official packages are ReadyToRun.
+    $precompiled = & $pwsh -NoProfile -NonInteractive -Command '$f = [IO.File]::OpenRead([psobject].Assembly.Location); try { [Reflection.PortableExecutable.PEReader]::new($f).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $f.Dispose() }'
+    Write-Host "pwsh $pwsh`: System.Management.Automation is $(if ($precompiled -eq 'True') { 'ReadyToRun' } else { 'IL only (JIT-compiled at run time)' })"
     $samples = for ($i = 0; $i -lt $Runs; $i++) { , [double[]]((& $pwsh -NoProfile -NonInteractive -Command "& { $probe } '$Module' '$small'") -split ' ') }
     $median = { param($index) ($samples | ForEach-Object { $_[$index] } | Sort-Object)[[int]($samples.Count / 2)] }
     [pscustomobject]@{ Step = 'Import-Module'; CpuMs = [math]::Round((& $median 0), 1); JitMethods = & $median 1 },
-    [pscustomobject]@{ Step = 'first Get-FlakeInput'; CpuMs = [math]::Round((& $median 2), 1); JitMethods = & $median 3 } | Format-Table -AutoSize | Out-String | Write-Host
+    [pscustomobject]@{ Step = 'first Get-FlakeInput'; CpuMs = [math]::Round((& $median 2), 1); JitMethods = & $median 3 } | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
-    # Steady state: one process, warmed up, the median call.
+    # Steady state: one process, warmed up, the median call. Besides wall time (which on a busy
+    # machine mostly measures the neighbours), the CPU time of the calling thread for each call
+    # (Linux CLOCK_THREAD_CPUTIME_ID: the cmdlet runs on it; other processes do not count) and the
+    # bytes it allocates (independent of load).
     $script = {
         param($Module, $Large, $Iterations)
         Import-Module $Module
+        $clock = 'FlakeToolsBenchThreadCpu' -as [type]
+        if (-not $clock -and $IsLinux) {
+            Add-Type -TypeDefinition @'
+public static class FlakeToolsBenchThreadCpu
+{
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int clock_gettime(int clock, out TimeSpec time);
+    public static double Milliseconds() { clock_gettime(3, out var t); return t.Seconds * 1e3 + t.Nanoseconds / 1e6; }
+}
+'@
+            $clock = [FlakeToolsBenchThreadCpu]
+        }
         function Measure-Median([scriptblock] $Block) {
-            for ($i = 0; $i -lt 20; $i++) { $null = & $Block }
+            for ($i = 0; $i -lt 50; $i++) { $null = & $Block }
             $times = for ($i = 0; $i -lt $Iterations; $i++) {
                 $watch = [Diagnostics.Stopwatch]::StartNew(); $null = & $Block; $watch.Elapsed.TotalMilliseconds
             }
             $sorted = $times | Sort-Object
-            $process = [Diagnostics.Process]::GetCurrentProcess()
-            $cpu = $process.TotalProcessorTime
-            for ($i = 0; $i -lt $Iterations; $i++) { $null = & $Block }
-            $process.Refresh()
-            $cpuPerCall = ($process.TotalProcessorTime - $cpu).TotalMilliseconds / $Iterations
-            [pscustomobject]@{ MedianMs = [math]::Round($sorted[[int]($sorted.Count / 2)], 2); P90Ms = [math]::Round($sorted[[int]($sorted.Count * 0.9)], 2); CpuMsPerCall = [math]::Round($cpuPerCall, 2) }
+            $threadCpu = if ($clock) {
+                $cpuTimes = for ($i = 0; $i -lt $Iterations; $i++) { $start = $clock::Milliseconds(); $null = & $Block; $clock::Milliseconds() - $start }
+                ($cpuTimes | Sort-Object)[[int]($Iterations / 2)]
+            }
+            $allocated = [GC]::GetAllocatedBytesForCurrentThread()
+            for ($i = 0; $i -lt 20; $i++) { $null = & $Block }
+            $allocated = ([GC]::GetAllocatedBytesForCurrentThread() - $allocated) / 20
+            [pscustomobject]@{ MedianMs = [math]::Round($sorted[[int]($sorted.Count / 2)], 2); P90Ms = [math]::Round($sorted[[int]($sorted.Count * 0.9)], 2); ThreadCpuMedianMs = if ($null -ne $threadCpu) { [math]::Round($threadCpu, 2) }; AllocatedKB = [math]::Round($allocated / 1KB) }
         }
         $nodes = (Get-FlakeLock -Path $Large).Nodes.Count
         $inputs = @(Get-FlakeInput -Path $Large).Count
         $entries = @(Get-FlakeLockEntry -Path $Large -Recurse).Count
         $a = Measure-Median { Get-FlakeInput -Path $Large }
         $b = Measure-Median { Get-FlakeLockEntry -Path $Large -Recurse }
-        [pscustomobject]@{ Name = "Get-FlakeInput ($inputs inputs, $nodes-node lock)"; MedianMs = $a.MedianMs; P90Ms = $a.P90Ms; CpuMsPerCall = $a.CpuMsPerCall }
-        [pscustomobject]@{ Name = "Get-FlakeLockEntry -Recurse ($entries entries)"; MedianMs = $b.MedianMs; P90Ms = $b.P90Ms; CpuMsPerCall = $b.CpuMsPerCall }
+        $a | Add-Member -PassThru -NotePropertyName Name -NotePropertyValue "Get-FlakeInput ($inputs inputs, $nodes-node lock)"
+        $b | Add-Member -PassThru -NotePropertyName Name -NotePropertyValue "Get-FlakeLockEntry -Recurse ($entries entries)"
+
     }
     $steady = & $pwsh -NoProfile -NonInteractive -Command "& { $script } '$Module' '$large' $Iterations | ConvertTo-Json" | ConvertFrom-Json
-    $steady | Format-Table -AutoSize | Out-String | Write-Host
-    Write-Host ("pwsh {0}, {1} cores, module {2}, large flake {3}" -f $PSVersionTable.PSVersion, [Environment]::ProcessorCount, $Module, $(if ($ConfigPath) { $ConfigPath } else { 'generated' }))
+    $steady | Select-Object Name, MedianMs, P90Ms, ThreadCpuMedianMs, AllocatedKB | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    Write-Host ("pwsh {0}, {1} cores, module {2}, large flake {3}, load average {4}" -f $PSVersionTable.PSVersion, [Environment]::ProcessorCount, $Module, $(if ($ConfigPath) { $ConfigPath } else { 'generated' }), $(if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -replace '^(\S+ \S+ \S+).*', '$1' } else { 'unknown' }))
 }
 finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue

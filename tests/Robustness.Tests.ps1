@@ -111,6 +111,8 @@ BeforeAll {
     $originalLock = Join-Path $TestDrive 'original.lock'
     Copy-Item -LiteralPath (Join-Path $example 'flake.lock') -Destination $originalLock
     $hasNixParser = [bool](Get-Command nix-instantiate -ErrorAction Ignore)
+    # The undamaged files, written with .NET (Copy-Item per file and step was a tenth of the run time).
+    $exampleBytes = @{ 'flake.nix' = [IO.File]::ReadAllBytes((Join-Path $example 'flake.nix')); 'flake.lock' = [IO.File]::ReadAllBytes((Join-Path $example 'flake.lock')) }
 
     # Update-FlakeInput's nix: succeeds without touching the lock, or fails, by FAKE_NIX_MODE.
     $fakeBin = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'fake-nix-bin')
@@ -175,10 +177,10 @@ exit 0
     $script:counter = 0
 
     function New-CaseDirectory($Case) {
-        $directory = (New-Item -ItemType Directory -Path (Join-Path $TestDrive "case-$(($script:counter++))")).FullName
+        $directory = [IO.Directory]::CreateDirectory((Join-Path $TestDrive "case-$(($script:counter++))")).FullName
         foreach ($file in 'flake.nix', 'flake.lock') {
             $path = Join-Path $directory $file
-            if ($file -ne $Case.File) { Copy-Item -LiteralPath (Join-Path $example $file) -Destination $path; continue }
+            if ($file -ne $Case.File) { [IO.File]::WriteAllBytes($path, $exampleBytes[$file]); continue }
             switch ($Case.Special) {
                 'Directory' { $null = New-Item -ItemType Directory -Path $path }
                 'Fifo' { mkfifo $path }
@@ -190,15 +192,18 @@ exit 0
         $directory
     }
 
-    # What a file is now: its bytes' hash, or what else it is.
+    # What a file is now: its bytes' hash, or what else it is. .NET, not Get-Item and Get-FileHash:
+    # this runs four times a step.
     function Get-FileState([string] $Path, [bool] $MaybeFifo) {
-        $item = Get-Item -LiteralPath $Path -Force -ErrorAction Ignore
-        if ($null -eq $item) { return 'missing' }
+        $item = [IO.FileInfo]::new($Path)
+        if (-not $item.Exists -and -not [IO.Directory]::Exists($Path) -and $null -eq $item.LinkTarget) { return 'missing' }
         if ($item.LinkTarget) { return "link:$($item.LinkTarget)" }
-        if ($item.PSIsContainer) { return 'directory' }
-        # .NET cannot tell a FIFO from a file (and hashing one blocks): ask test(1), for the FIFO cases only.
+        if ([IO.Directory]::Exists($Path)) { return 'directory' }
+        # .NET cannot tell a FIFO from a file (and hashing one blocks): ask test(1), for the damaged
+        # file of the FIFO cases only (a process each time).
         if ($MaybeFifo) { & test -p $Path; if ($LASTEXITCODE -eq 0) { return 'fifo' } }
-        (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash
+        try { [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([IO.File]::ReadAllBytes($Path))) }
+        catch [UnauthorizedAccessException] { "unreadable:$($item.Length):$($item.LastWriteTimeUtc.Ticks)" }
     }
 
     function Test-ErrorRecord($Record, [string] $Command) {
@@ -216,6 +221,7 @@ exit 0
 
     function Invoke-Case($Case) {
         $violations = [Collections.Generic.List[string]]::new()
+        $written = [Collections.Generic.List[object]]::new()
         $index = 0
         foreach ($step in $script:plan) {
             $directory = New-CaseDirectory $Case
@@ -226,7 +232,8 @@ exit 0
             $env:FAKE_NIX_MODE = if (($index++) % 2 -eq 0) { 'ok' } else { 'fail' }
             $label = "$($step.Name) $($step.Mode)$(if ($step.Name -eq 'Update-FlakeInput') { " (nix $env:FAKE_NIX_MODE)" })"
             $fifo = $Case.Special -eq 'Fifo'
-            $before = @{ nix = Get-FileState (Join-Path $directory 'flake.nix') $fifo; lock = Get-FileState (Join-Path $directory 'flake.lock') $fifo }
+            # The damaged file is the only one that can be a FIFO, and it is one before the step.
+            $before = @{ nix = Get-FileState (Join-Path $directory 'flake.nix') ($fifo -and $Case.File -eq 'flake.nix'); lock = Get-FileState (Join-Path $directory 'flake.lock') ($fifo -and $Case.File -eq 'flake.lock') }
 
             $ps = [powershell]::Create(); $ps.Runspace = $runspace
             $null = $ps.AddScript($invoker).AddArgument($step.Name).AddArgument($parameters)
@@ -247,24 +254,14 @@ exit 0
             foreach ($record in $records | Select-Object -Unique) {
                 if ($problem = Test-ErrorRecord $record $step.Name) { $violations.Add("${label}: $problem") }
             }
-            $after = @{ nix = Get-FileState (Join-Path $directory 'flake.nix') $fifo; lock = Get-FileState (Join-Path $directory 'flake.lock') $fifo }
+            $after = @{ nix = Get-FileState (Join-Path $directory 'flake.nix') ($fifo -and $Case.File -eq 'flake.nix'); lock = Get-FileState (Join-Path $directory 'flake.lock') ($fifo -and $Case.File -eq 'flake.lock') }
             $changed = @('nix', 'lock' | Where-Object { $before[$_] -ne $after[$_] })
             if ($changed -and ($step.Mode -eq 'WhatIf')) { $violations.Add("${label}: -WhatIf changed $($changed -join ', ')") }
             elseif ($changed -and $records.Count -gt 0) { $violations.Add("${label}: failed ($($records[0].FullyQualifiedErrorId)) but changed $($changed -join ', ')") }
             elseif ($changed -contains 'nix') {
                 $nixFile = Join-Path $directory 'flake.nix'
-                if ($hasNixParser) {
-                    $parse = & nix-instantiate --parse $nixFile 2>&1
-                    if ($LASTEXITCODE -ne 0) {
-                        $why = ($parse | Where-Object { "$_" -match '^error:' } | Select-Object -First 1) -replace '^error:\s*', ''
-                        # Was the file Nix's parser refuses already so before the write?
-                        $original = Join-Path $TestDrive 'original-check.nix'
-                        [IO.File]::WriteAllBytes($original, $Case.Content)
-                        $null = & nix-instantiate --parse $original 2>&1
-                        $kind = if ($Case.File -eq 'flake.nix' -and -not $Case.Special -and $LASTEXITCODE -ne 0) { 'ALREADY-REFUSED' } else { 'NEW' }
-                        $violations.Add("${label}: wrote a flake.nix that nix-instantiate --parse refuses ($why) [$kind]")
-                    }
-                }
+                # Checked with Nix's parser after the last step: one nix-instantiate for the case.
+                if ($hasNixParser) { $written.Add([pscustomobject]@{ Label = $label; File = $nixFile }) }
                 else {
                     $null = Get-FlakeInput -LiteralPath $directory -ErrorAction SilentlyContinue -ErrorVariable parseErrors
                     if ($parseErrors) { $violations.Add("${label}: wrote a flake.nix that does not parse: $($parseErrors[0])") }
@@ -274,8 +271,27 @@ exit 0
                 try { $null = Get-Content -LiteralPath (Join-Path $directory 'flake.lock') -Raw | ConvertFrom-Json -AsHashtable }
                 catch { $violations.Add("${label}: wrote a flake.lock that is not JSON") }
             }
-            $leftovers = @(Get-ChildItem -LiteralPath $directory -Force -Filter '*.flaketools-*.tmp')
-            if ($leftovers) { $violations.Add("${label}: left $($leftovers.Name -join ', ')") }
+            # (.NET lists hidden files too.)
+            $leftovers = @([IO.Directory]::GetFiles($directory, '*.flaketools-*.tmp') | ForEach-Object { [IO.Path]::GetFileName($_) })
+            if ($leftovers) { $violations.Add("${label}: left $($leftovers -join ', ')") }
+        }
+        # Every flake.nix a step wrote, through Nix's own parser: one process for all of them (it
+        # stops at the first file it refuses; then each is checked on its own, to name the step).
+        if ($written.Count -gt 0) {
+            $null = & nix-instantiate --parse @($written.File) 2>&1
+            if ($LASTEXITCODE -ne 0) {
+                foreach ($write in $written) {
+                    $parse = & nix-instantiate --parse $write.File 2>&1
+                    if ($LASTEXITCODE -eq 0) { continue }
+                    $why = ($parse | Where-Object { "$_" -match '^error:' } | Select-Object -First 1) -replace '^error:\s*', ''
+                    # Was the file Nix's parser refuses already so before the write?
+                    $original = Join-Path $TestDrive 'original-check.nix'
+                    [IO.File]::WriteAllBytes($original, $Case.Content)
+                    $null = & nix-instantiate --parse $original 2>&1
+                    $kind = if ($Case.File -eq 'flake.nix' -and -not $Case.Special -and $LASTEXITCODE -ne 0) { 'ALREADY-REFUSED' } else { 'NEW' }
+                    $violations.Add("$($write.Label): wrote a flake.nix that nix-instantiate --parse refuses ($why) [$kind]")
+                }
+            }
         }
         $script:caseCount++
         @($violations | Select-Object -Unique)

@@ -11,8 +11,10 @@ namespace FlakeTools.Bench;
 /// <summary>
 /// Benchmarks (not tests). Usage:
 ///   parse [--once] &lt;folder | @list.txt&gt;...  parse and round-trip every .nix; files, bytes, MB/s, peak memory
-///   compare-nix [--runs N] &lt;folder | @list.txt&gt;...  whole-process time of `parse --once` (default runtime
-///                                         settings, and with tiered compilation off) against nix-instantiate --parse
+///   compare-nix [--runs N] [--bin folder] &lt;folder | @list.txt&gt;...  whole-process time of `parse --once` (default runtime
+///                                         settings, and with tiered compilation off) against nix-instantiate --parse;
+///                                         --bin also runs it with the FlakeTools assemblies of that folder (the
+///                                         ReadyToRun ones of out/FlakeTools/&lt;version&gt;/bin from build.ps1 Package)
 ///   tree [bindings...]                    parse a set of that many bindings and walk it (default 10000 40000 100000)
 ///   phases &lt;folder&gt;...                    allocations of each parsing phase over the files
 ///   lock &lt;nodes&gt;                          read and resolve a generated flake.lock of that many nodes
@@ -44,7 +46,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix [--runs N] <folder | @list.txt>... | tree [bindings...] | phases <folder>... | lock [nodes] | lock-shapes [folder] | configs [--show] <flake>... | synthetic-configs [modules] | check <flake>...");
+        Console.Error.WriteLine("usage: FlakeTools.Bench parse [--once] <folder | @list.txt>... | compare-nix [--runs N] [--bin folder] <folder | @list.txt>... | tree [bindings...] | phases <folder>... | lock [nodes] | lock-shapes [folder] | configs [--show] <flake>... | synthetic-configs [modules] | check <flake>...");
         return 2;
     }
 
@@ -115,18 +117,31 @@ public static class Program
     private static int CompareNix(string[] arguments)
     {
         var runs = 5;
+        string? packaged = null;
         var inputs = new List<string>();
         for (var i = 0; i < arguments.Length; i++)
         {
             if (arguments[i] == "--runs") runs = int.Parse(arguments[++i], System.Globalization.CultureInfo.InvariantCulture);
+            else if (arguments[i] == "--bin") packaged = Path.GetFullPath(arguments[++i]);
             else inputs.Add(arguments[i]);
         }
         var files = Files(inputs);
         var list = Path.Combine(Path.GetTempPath(), $"flaketools-bench-{Environment.ProcessId}.txt");
         File.WriteAllLines(list, files);
+        // With --bin: a copy of this benchmark beside the FlakeTools assemblies of that folder.
+        var copy = packaged is null ? null : Path.Combine(Path.GetTempPath(), $"flaketools-bench-bin-{Environment.ProcessId}");
+        if (copy is not null)
+        {
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
+            foreach (var file in Directory.GetFiles(packaged!, "FlakeTools*.dll")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
+        }
         try
         {
             var self = typeof(Program).Assembly.Location;
+            var selfPackaged = copy is null ? null : Path.Combine(copy, Path.GetFileName(self));
+            var packagedTimes = new List<double>();
+            var packagedCpu = new List<double>();
             var defaults = new List<double>();
             var untiered = new List<double>();
             var nix = new List<double>();
@@ -142,6 +157,11 @@ public static class Program
                 firstOutput ??= output;
                 untiered.Add(Time("dotnet", new[] { self, "parse", "--once", "@" + list }, out _, out _, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }, out cpu).TotalSeconds);
                 untieredCpu.Add(cpu);
+                if (selfPackaged is not null)
+                {
+                    packagedTimes.Add(Time("dotnet", new[] { selfPackaged, "parse", "--once", "@" + list }, out _, out _, null, out cpu).TotalSeconds);
+                    packagedCpu.Add(cpu);
+                }
                 var nixTime = TimeSpan.Zero;
                 var nixCpuTime = 0.0;
                 foreach (var chunk in files.Chunk(400))
@@ -161,13 +181,17 @@ public static class Program
             Console.WriteLine($"{"",-62} {"wall",-22} {"CPU (user+sys)",-22}");
             Console.WriteLine($"{"FlakeTools, default runtime settings (tiered JIT, no warm-up)",-62} {Summary(defaults),-22} {Summary(defaultsCpu),-22}");
             Console.WriteLine($"{"FlakeTools, tiered compilation off",-62} {Summary(untiered),-22} {Summary(untieredCpu),-22}");
+            if (selfPackaged is not null) Console.WriteLine($"{"FlakeTools, --bin assemblies (ReadyToRun), default settings",-62} {Summary(packagedTimes),-22} {Summary(packagedCpu),-22}");
             Console.WriteLine($"{$"nix-instantiate --parse ({Math.Ceiling(files.Count / 400.0)} processes)",-62} {Summary(nix),-22} {Summary(nixCpu),-22}{(nixFailures > 0 ? $" ({nixFailures} chunk(s) stopped at a file nix rejects)" : "")}");
             Console.WriteLine($"ratio nix / FlakeTools (default settings): wall {Median(nix) / Median(defaults):F2}x, CPU {Median(nixCpu) / Median(defaultsCpu):F2}x");
+            if (selfPackaged is not null) Console.WriteLine($"ratio nix / FlakeTools (--bin assemblies): wall {Median(nix) / Median(packagedTimes):F2}x, CPU {Median(nixCpu) / Median(packagedCpu):F2}x");
+            Console.WriteLine($"load average: {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown")}");
             return 0;
         }
         finally
         {
             File.Delete(list);
+            if (copy is not null) Directory.Delete(copy, recursive: true);
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.IO;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
 
@@ -26,7 +27,10 @@ public sealed class FlakeFile
     }
 
     /// <summary>Reads a flake from its text; <paramref name="path"/> is only used in messages.</summary>
-    public static FlakeFile Parse(string text, string? path = null) => new(SyntaxTree.Parse(text), path);
+    public static FlakeFile Parse(string text, string? path = null) => Cache.GetOrParse(path, text, static (t, p) => new FlakeFile(SyntaxTree.Parse(t), p));
+
+    // A flake is read-only once read (edits make a new one): the same text at the same path gives the same flake.
+    private static readonly ParseCache<FlakeFile> Cache = new(capacity: 4, maxTextLength: 1 << 20);
 
     internal static FlakeFile FromTree(SyntaxTree tree, string? path) => new(tree, path);
 

