@@ -45,6 +45,8 @@ public class DependencyTests
         ["FlakeTools.Core.Configurations"] = new[] { "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.Locks", "FlakeTools.Core.IO" },
         // Option definitions across the module graph: generic, nothing of registries or unfree.
         ["FlakeTools.Core.Settings"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation" },
+        // nix.registry in configurations: above both the registry files and the option definitions (Registries stays file-only).
+        ["FlakeTools.Core.RegistrySettings"] = new[] { "FlakeTools.Core.Registries", "FlakeTools.Core.Settings", "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Project", "FlakeTools.Core.Flakes", "FlakeTools.Core.References" },
     };
 
     [Fact]
