@@ -24,6 +24,7 @@ namespace FlakeTools.Core.RegistrySettings;
 public sealed class ConfigurationRegistry
 {
     private static readonly string[] RegistryOption = { "nix", "registry" };
+    private static readonly Regex MissingInput = new("^attribute `([^`]+)` missing in `([^`]+)`$", RegexOptions.CultureInvariant);
     private static readonly Regex FlakeRegistryLine = new(@"^\s*(extra-)?flake-registry\s*=\s*(?<value>.*?)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
     private ConfigurationRegistry(FlakeSource source, IReadOnlyList<FlakeConfiguration> configurations)
@@ -252,6 +253,8 @@ public sealed class ConfigurationRegistry
                     {
                         ExternalValue { RootKind: ExternalRootKind.Input, AttrPath.Count: 0, Suffix: null } input => input.Root,
                         FlakeSelfValue => "self",
+                        // `inputs.ghost` where the flake has no input ghost: the name, so that the checks can say so.
+                        UnknownValue unknown when MissingInput.Match(unknown.Reason) is { Success: true } match && match.Groups[2].Value.StartsWith("inputs", StringComparison.Ordinal) => match.Groups[1].Value,
                         _ => _declaration.Input,
                     };
                     if (_declaration.Input is null) _problems.Add($"the flake of nix.registry.{_declaration.Name} is not an input the reader knows: {Evaluator.Why(value)}");

@@ -57,7 +57,7 @@ public static class RegistryChecks
                     $"nix.registry.{declaration.Name}.flake is the input '{input}', which {registry.Source.FlakePath} does not declare: Nix fails evaluating the configuration",
                     $"declare the input (Add-FlakeInput {input} <reference>) or register one of the inputs the flake has"));
             }
-            if (!declaration.Exact && declaration.To is { Type: "path" })
+            if (!declaration.Exact && (declaration.Input is not null || declaration.To is { Type: "path" }))
             {
                 findings.Add(Make("RegistryNotExact", FindingSeverity.Warning, declaration,
                     $"nix.registry.{declaration.Name} has exact = false and a path target (the input's store path): a reference with a branch or commit such as {declaration.Name}/<branch> matches it, and Nix then fails, since a path has no branch to set",
