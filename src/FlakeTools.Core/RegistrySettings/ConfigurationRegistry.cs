@@ -88,6 +88,31 @@ public sealed class ConfigurationRegistry
             return new FlakeRegistryEntry(entry.Scope, entry.FromInput, entry.ToInput, entry.Dir, entry.Exact, new GeneratedRegistryOrigin(file, declaration, FlakeDirectory));
         }).ToList();
 
+    /// <summary>
+    /// Why a registry file cannot take a change of <paramref name="entryName"/>, naming the .nix
+    /// declaration that produces it when the file is a link into /nix/store that this configuration
+    /// generates; null when the file can be written.
+    /// </summary>
+    public string? WhyReadOnly(RegistryLocation location, string entryName)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (location.Path is null || location.Scope is not (RegistryScope.System or RegistryScope.User) || RegistryLocation.StoreTarget(location.Path) is null) return location.WhyReadOnly(entryName);
+        var declaration = DeclarationsOf(entryName, location.Scope).FirstOrDefault();
+        return new GeneratedRegistryOrigin(new RegistryFileOrigin(location, 0), declaration, FlakeDirectory).WhyReadOnly(entryName);
+    }
+
+    /// <summary>The flake directory for a path given by people: a flake directory, its flake.nix, or a .nix file inside a flake (the nearest flake.nix above it); null when there is none.</summary>
+    public static string? FindFlake(string path)
+    {
+        var directory = System.IO.Directory.Exists(path) ? path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        for (var current = directory; current is not null; current = System.IO.Path.GetDirectoryName(current))
+        {
+            if (System.IO.File.Exists(System.IO.Path.Combine(current, "flake.nix"))) return current;
+            if (System.IO.Directory.Exists(path)) return null;
+        }
+        return null;
+    }
+
     private static RegistryInput Placeholder(RegistryDeclaration declaration) =>
         RegistryInput.FromJson(new JsonObject { ["type"] = "indirect", ["id"] = declaration.Input is { } input && IsFlakeId(input) ? input : declaration.Name }, "to");
 
