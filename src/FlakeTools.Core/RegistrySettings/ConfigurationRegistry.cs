@@ -186,40 +186,40 @@ public sealed class ConfigurationRegistry
     {
         var evaluator = definition.Module.Evaluator ?? new Evaluator();
         var value = Unwrap(definition.Value, evaluator);
+        var known = new HashSet<string>(StringComparer.Ordinal);
         if (value is AttrSetValue set)
         {
             foreach (var (name, thunk) in set.Attributes)
             {
+                known.Add(name);
                 var declaration = new RegistryDeclaration(name, definition.Module, new[] { definition }, isCovering: true);
                 var builder = new EntryBuilder(this, declaration);
                 builder.Apply(Array.Empty<string>(), evaluator.Force(thunk), evaluator);
                 builder.Finish();
                 yield return declaration;
             }
-            if (!set.IsComplete) unresolved.Add($"{definition.Location}: nix.registry may hold more names: " + (set.Incomplete ?? string.Join("; ", set.Rest.Select(Evaluator.Why))));
-            yield break;
+            if (set.IsComplete) yield break;
         }
-        // The idiom over inputs the reader could not compute (a filter it does not know): one
-        // declaration per flake input it may name, said to be assumed.
+        // The idiom over inputs the reader could not compute (a filter it does not follow, such as
+        // lib.isType "flake"): one declaration per flake input it may name, said to be assumed.
         var text = definition.ValueNode?.ToString() ?? "";
-        var overInputs = Regex.IsMatch(text, @"\binputs\b") && Regex.IsMatch(text, @"\b(mapAttrs|genAttrs|listToAttrs|mapAttrs')\b");
+        var reason = value is AttrSetValue partial ? partial.Incomplete ?? string.Join("; ", partial.Rest.Select(Evaluator.Why)) : Evaluator.Why(value);
+        var overInputs = (Regex.IsMatch(text, @"\binputs\b") || reason.Contains("filterAttrs", StringComparison.Ordinal) || reason.Contains("isType", StringComparison.Ordinal))
+            && (Regex.IsMatch(text + " " + reason, @"\b(mapAttrs|genAttrs|listToAttrs|filterAttrs|mapAttrs')\b") || value is AttrSetValue);
         if (!overInputs)
         {
-            unresolved.Add($"{definition.Location}: nix.registry = ...: {Evaluator.Why(value)}");
+            unresolved.Add($"{definition.Location}: nix.registry{(value is AttrSetValue ? " may hold more names" : " = ...")}: {reason}");
             yield break;
         }
-        var flakesOnly = text.Contains("isType", StringComparison.Ordinal) || text.Contains("_type", StringComparison.Ordinal);
-        var names = Source.Flake.Inputs.Where(i => !flakesOnly || i.IsFlake).Select(i => i.Name).Append("self");
+        var flakesOnly = (text + reason).Contains("isType", StringComparison.Ordinal) || text.Contains("_type", StringComparison.Ordinal);
+        var names = Source.Flake.Inputs.Where(i => !flakesOnly || i.IsFlake).Select(i => i.Name).Append("self").Where(n => !known.Contains(n));
+        var assumed = $"assumed from `{Evaluator.Short(definition.ValueNode ?? definition.Node!)}`: the reader could not compute {(value is AttrSetValue ? "all of " : "")}the set ({reason})";
         foreach (var name in names)
         {
-            var declaration = new RegistryDeclaration(name, definition.Module, new[] { definition }, isCovering: true)
-            {
-                Input = name,
-                Problem = $"assumed from `{Evaluator.Short(definition.ValueNode!)}`: the reader could not compute the set ({Evaluator.Why(value)})",
-            };
+            var declaration = new RegistryDeclaration(name, definition.Module, new[] { definition }, isCovering: true) { Input = name };
             var builder = new EntryBuilder(this, declaration);
             builder.Finish();
-            declaration.Problem = $"assumed from `{Evaluator.Short(definition.ValueNode!)}`: the reader could not compute the set ({Evaluator.Why(value)})";
+            declaration.Problem = assumed;
             yield return declaration;
         }
     }
