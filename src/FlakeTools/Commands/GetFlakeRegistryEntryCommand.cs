@@ -83,9 +83,10 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
                 : scopes.Contains(RegistryScope.Configuration)
                     ? ResolveConfigurationPaths(new[] { System.IO.File.Exists(System.IO.Path.Combine(CurrentDirectory, "flake.nix")) ? CurrentDirectory : SystemConfigurationFlake ?? CurrentDirectory })
                     : SystemConfigurationFlake is { } system ? new List<(string, string?)> { (system, null) } : new List<(string, string?)>();
+            var implicitFlake = Path is null && !scopes.Contains(RegistryScope.Configuration);
             foreach (var (flake, file) in flakes)
             {
-                if (ReadConfiguration(flake) is not { } read) continue;
+                if (ReadConfiguration(flake, quiet: implicitFlake) is not { } read) continue;
                 configuration ??= read;
                 if (!scopes.Contains(RegistryScope.Configuration)) continue;
                 foreach (var entry in read.Entries())

@@ -130,7 +130,7 @@ public abstract class RegistryCmdlet : PSCmdlet
     }
 
     /// <summary>Reads the configurations of a flake and their registry declarations (once per command); writes the error and returns null when that fails.</summary>
-    protected ConfigurationRegistry? ReadConfiguration(string flake)
+    protected ConfigurationRegistry? ReadConfiguration(string flake, bool quiet = false)
     {
         if (_configurations.TryGetValue(flake, out var cached)) return cached;
         ConfigurationRegistry? registry = null;
@@ -143,7 +143,9 @@ public abstract class RegistryCmdlet : PSCmdlet
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             var error = new InvalidOperationException($"the configurations of {flake} cannot be read: {e.Message}", e);
-            WriteError(new ErrorRecord(error, "ConfigurationReadFailed", ErrorCategory.InvalidData, flake));
+            // Read only to name the .nix line of a generated file: not asked for, so not an error.
+            if (quiet) WriteVerbose(error.Message);
+            else WriteError(new ErrorRecord(error, "ConfigurationReadFailed", ErrorCategory.InvalidData, flake));
         }
         _configurations[flake] = registry;
         return registry;
@@ -208,7 +210,7 @@ public abstract class RegistryCmdlet : PSCmdlet
         if (location.WhyReadOnly(entryName) is not { } reason) return false;
         // A link into /nix/store: say which .nix line produces it, when the configuration is at hand.
         if (location.Path is not null && location.Scope is RegistryScope.System or RegistryScope.User && (configurationFlake ?? SystemConfigurationFlake) is { } flake
-            && File.Exists(Path.Combine(flake, "flake.nix")) && ReadConfiguration(flake) is { } configuration)
+            && File.Exists(Path.Combine(flake, "flake.nix")) && ReadConfiguration(flake, quiet: configurationFlake is null) is { } configuration)
         {
             reason = configuration.WhyReadOnly(location, entryName) ?? reason;
         }

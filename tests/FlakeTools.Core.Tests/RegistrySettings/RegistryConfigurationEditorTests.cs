@@ -83,6 +83,22 @@ public class RegistryConfigurationEditorTests
     }
 
     [Fact]
+    public void Hostname_StandaloneHomeManager_TheUserRegistryIsDeclaredInHomeNixThroughExtraSpecialArgs()
+    {
+        using var tree = CopyOfFixture("hostname");
+        var registry = ConfigurationRegistry.Open(tree.Path);
+        var edit = Single(RegistryConfigurationEditor.PlanAdd(registry, "nixpkgs", "nixpkgs", "username@hostname"));
+        Assert.Equal(tree["home-manager/username.nix"], edit.Path);
+        Assert.Equal(edit.Before.Replace("  home.stateVersion = \"23.05\";\n", "  home.stateVersion = \"23.05\";\n  nix.registry.nixpkgs.flake = inputs.nixpkgs;\n", StringComparison.Ordinal), edit.After);
+        File.WriteAllText(edit.Path!, edit.After);
+        var declared = Assert.Single(ConfigurationRegistry.Open(tree.Path).Declarations);
+        Assert.Equal(Registries.RegistryScope.User, declared.Generates);
+        Assert.Equal(new[] { "username@hostname" }, declared.Configurations);
+        var missing = Assert.Throws<RegistryDeclarationException>(() => RegistryConfigurationEditor.PlanAdd(registry, "nixpkgs", "nixpkgs", "nosuchhost"));
+        Assert.Equal("ConfigurationNotFound", missing.ErrorId);
+    }
+
+    [Fact]
     public void AModuleThatLacksTheArgumentGetsIt()
     {
         using var tree = new TempTree(
