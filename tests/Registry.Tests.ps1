@@ -122,9 +122,9 @@ Describe 'Get-FlakeRegistryEntry' {
         $entry.IsReadOnly | Should -BeTrue
     }
 
-    It 'refuses -Path (nix.registry in a configuration) with what to do meanwhile' {
+    It 'says so when -Path is not a flake' {
         $null = New-RegistrySandbox
-        { Get-FlakeRegistryEntry -Path /etc/nixos -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigurationRegistryNotAvailable,FlakeTools.Commands.GetFlakeRegistryEntryCommand'
+        { Get-FlakeRegistryEntry -Path (Join-Path $TestDrive 'no-such-flake') -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigurationNotFound,FlakeTools.Commands.GetFlakeRegistryEntryCommand'
     }
 
     It 'completes names from the registries' {
@@ -199,12 +199,12 @@ Describe 'Add-FlakeRegistryEntry' {
         $metadata.resolved.narHash | Should -Be $pinned.ToInput.GetString('narHash')
     }
 
-    It 'refuses, with what to do, when the name has no target, the reference is invalid or -Path is given' {
+    It 'refuses, with what to do, when the name has no target, the reference is invalid or -Path is no flake' {
         $null = New-RegistrySandbox
         { Add-FlakeRegistryEntry nixpkgs -ErrorAction Stop } | Should -Throw -ErrorId 'ReferenceRequired,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
         { Add-FlakeRegistryEntry nixpkgs 'github:NixOS' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidReference,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
-        { Add-FlakeRegistryEntry elgato -Input elgato -Path /etc/nixos -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigurationRegistryNotAvailable,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
-        { Add-FlakeRegistryEntry x path:/x -Scope Configuration -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigurationRegistryNotAvailable,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
+        { Add-FlakeRegistryEntry elgato -Input elgato -Path (Join-Path $TestDrive 'no-such-flake') -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigurationNotFound,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
+        { Add-FlakeRegistryEntry x path:/x -Scope Configuration -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigurationInputRequired,FlakeTools.Commands.AddFlakeRegistryEntryCommand'
     }
 
     It 'refuses a registry that is a link into /nix/store, naming the nix.registry option to edit' -Skip:(-not $HasNix) {

@@ -116,7 +116,12 @@ Describe 'FlakeTools objects through a job' {
     It 'answers the filters on registry entries and resolutions' {
         $entries = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Registries.FlakeRegistryEntry' }
         ($entries | Where-Object Scope -eq 'User').Name | Should -Be @('nixpkgs', 'dotfiles')
-        ($entries | Where-Object Name -eq 'nixpkgs' | ForEach-Object { "$($_.Scope) $($_.To.Ref)" }) | Should -Be @('User nixos-24.05', 'System nixos-unstable', 'Global nixpkgs-unstable')
+        ($entries | Where-Object Name -eq 'nixpkgs' | ForEach-Object { "$($_.Scope) $($_.To.Ref)" }) | Should -Be @('Configuration nixos-22.05', 'User nixos-24.05', 'System nixos-unstable', 'Global nixpkgs-unstable')
+        # A declaration in kahless's configuration: its .nix file and line, and its origin as text.
+        $declared = $entries | Where-Object Scope -eq 'Configuration' | Where-Object Name -eq 'elgato'
+        $declared.Source | Should -Be (Join-Path $fixture.Kahless 'flake.nix')
+        $declared.Line | Should -Be 36
+        $declared.Origin | Should -Be "$(Join-Path $fixture.Kahless 'flake.nix'):36"
         $dotfiles = $entries | Where-Object Name -eq 'dotfiles'
         $dotfiles.Url | Should -Be "path:$(Join-Path (Split-Path $fixture.Registry) 'dotfiles')?dir=nix"
         $dotfiles.To.Dir | Should -Be 'nix'
@@ -126,7 +131,7 @@ Describe 'FlakeTools objects through a job' {
         # From and To are references (Ref, Dir, Url ... and their text); FromInput and ToInput travel as their text.
         ($entries | Where-Object { "$($_.From)" -eq 'flake:nixpkgs/stable' }).Scope | Should -Be 'User'
         ($entries | Where-Object FromInput -eq 'flake:nixpkgs/stable').ToInput | Should -Be 'github:NixOS/nixpkgs/nixos-24.05'
-        ($entries | Where-Object { -not $_.IsReadOnly } | Group-Object Source).Count | Should -Be 3
+        ($entries | Where-Object { -not $_.IsReadOnly } | Group-Object Source).Count | Should -Be 4  # the three registry files and kahless's flake.nix
         ($entries | Where-Object Source -like '*global.json').Name | Should -Be @('nixpkgs', 'home-manager')
 
         $resolutions = $received | Where-Object { $_.pstypenames[0] -eq 'Deserialized.FlakeTools.Core.Registries.RegistryResolution' }

@@ -43,8 +43,12 @@ public class DependencyTests
         ["FlakeTools.Core.Evaluation"] = new[] { "FlakeTools.Core.IO" },
         // Configurations stand on the reader and on the flake (inputs, with their lock data).
         ["FlakeTools.Core.Configurations"] = new[] { "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.Locks", "FlakeTools.Core.IO" },
+        // Option definitions across the module graph: generic, nothing of registries or unfree.
+        ["FlakeTools.Core.Settings"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation" },
+        // nix.registry in configurations: above both the registry files and the option definitions (Registries stays file-only).
+        ["FlakeTools.Core.RegistrySettings"] = new[] { "FlakeTools.Core.Registries", "FlakeTools.Core.Settings", "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Project", "FlakeTools.Core.Flakes", "FlakeTools.Core.References" },
         // Test-Flake's checks are the top of Core: they read everything below and nothing reads them.
-        ["FlakeTools.Core.Checks"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.Locks", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO", "FlakeTools.Core.Registries" },
+        ["FlakeTools.Core.Checks"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.Locks", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO", "FlakeTools.Core.Registries", "FlakeTools.Core.Settings", "FlakeTools.Core.RegistrySettings" },
     };
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -6,6 +7,7 @@ using FlakeTools.Completion;
 using FlakeTools.Core.Nix;
 using FlakeTools.Core.References;
 using FlakeTools.Core.Registries;
+using FlakeTools.Core.RegistrySettings;
 
 namespace FlakeTools.Commands;
 
@@ -52,14 +54,25 @@ public sealed class AddFlakeRegistryEntryCommand : RegistryCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>A NixOS or home-manager configuration to declare <c>nix.registry.&lt;name&gt;</c> in (not available yet).</summary>
+    /// <summary>
+    /// The flake of a NixOS or home-manager configuration (a directory, its flake.nix, or a .nix file
+    /// inside it) to declare <c>nix.registry.&lt;name&gt;.flake = &lt;input&gt;;</c> in: in the module
+    /// where nix.registry is already set, else in the first module that receives the input.
+    /// </summary>
     [Parameter(ParameterSetName = ConfigurationSet, Mandatory = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    /// <summary>The flake input the configuration registers (<c>nix.registry.&lt;name&gt;.flake = inputs.&lt;input&gt;</c>; not available yet).</summary>
+    /// <summary>The flake input to register (by default the input named like the entry).</summary>
     [Parameter(ParameterSetName = ConfigurationSet)]
+    [ValidateNotNullOrEmpty]
     public string? Input { get; set; }
+
+    /// <summary>The configuration to declare it in (by default the first one that can take it).</summary>
+    [Parameter(ParameterSetName = ConfigurationSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Configuration { get; set; }
 
     /// <inheritdoc />
     protected override void StopProcessing() => _cancellation.Cancel();
@@ -69,7 +82,7 @@ public sealed class AddFlakeRegistryEntryCommand : RegistryCmdlet
     {
         if (ParameterSetName == ConfigurationSet)
         {
-            WriteConfigurationNotAvailable($"Add-FlakeRegistryEntry {Name} -Path {string.Join(", ", Path!)}", Name);
+            AddToConfiguration();
             return;
         }
         if (!FlakeReference.TryParse(Name, out var fromReference, out var fromError))
@@ -167,6 +180,61 @@ public sealed class AddFlakeRegistryEntryCommand : RegistryCmdlet
         else if (PassThru && !after.DiffersFromDisk)
         {
             WriteObject(after.Entries.Last());
+        }
+    }
+
+    private void AddToConfiguration()
+    {
+        if (Reference is not null)
+        {
+            var error = new ArgumentException($"a configuration registers a flake input, not a reference: give the input with -Input (Add-FlakeRegistryEntry {Name} -Input <input> -Path ...), or add '{Reference}' to the user registry without -Path");
+            WriteError(new ErrorRecord(error, "ConfigurationInputRequired", ErrorCategory.InvalidArgument, Reference));
+            return;
+        }
+        if (Pin)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("-Pin writes a registry file; a configuration's nix.registry.<name>.flake is pinned by the flake's lock already"), "PinNotForConfiguration", ErrorCategory.InvalidArgument, Name));
+            return;
+        }
+        var input = Input ?? Name;
+        foreach (var (flake, _) in ResolveConfigurationPaths(Path!))
+        {
+            if (ReadConfiguration(flake) is not { } registry) continue;
+            IReadOnlyList<FlakeTools.Core.Settings.OptionEdit> edits;
+            try
+            {
+                edits = RegistryConfigurationEditor.PlanAdd(registry, Name, input, Configuration);
+            }
+            catch (RegistryDeclarationException e)
+            {
+                WriteRefusal(e);
+                continue;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.IO.IOException or ArgumentException)
+            {
+                WriteError(new ErrorRecord(e, "ConfigurationEditFailed", ErrorCategory.InvalidOperation, Name));
+                continue;
+            }
+            if (edits.Count == 0) WriteVerbose($"nix.registry.{Name} is declared with the input '{input}' in {flake} already");
+            var written = WriteNixEdits(edits, $"Declare nix.registry.{Name}.flake = {input}");
+            if (PassThru && written)
+            {
+                var again = ReadConfigurationAgain(flake);
+                var entry = again.Entries().LastOrDefault(e => e.Name == Name && ((RegistryDeclarationOrigin)e.Origin).Declaration.Input == input);
+                if (entry is not null) WriteObject(entry);
+            }
+        }
+    }
+
+    private ConfigurationRegistry ReadConfigurationAgain(string flake)
+    {
+        try
+        {
+            return ConfigurationRegistry.Open(flake);
+        }
+        catch (InvalidOperationException)
+        {
+            return ConfigurationRegistry.Read(FlakeTools.Core.Project.FlakeSource.Open(flake), Array.Empty<FlakeTools.Core.Configurations.FlakeConfiguration>());
         }
     }
 }

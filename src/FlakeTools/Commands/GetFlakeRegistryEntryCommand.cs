@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using FlakeTools.Completion;
 using FlakeTools.Core.Registries;
+using FlakeTools.Core.RegistrySettings;
 
 namespace FlakeTools.Commands;
 
@@ -16,7 +17,6 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
 {
     private const string ScopeSet = "Scope";
     private const string RegistryPathSet = "RegistryPath";
-    private const string ConfigurationSet = "Configuration";
 
     /// <summary>Registered names to show (wildcards allowed).</summary>
     [Parameter(Position = 0)]
@@ -24,7 +24,7 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
     [ArgumentCompleter(typeof(RegistryNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>The registries to read: User, System, Global (all three by default).</summary>
+    /// <summary>The registries to read: User, System, Global (all three by default), and Configuration (the nix.registry declarations of the configuration at -Path).</summary>
     [Parameter(ParameterSetName = ScopeSet)]
     public RegistryScope[]? Scope { get; set; }
 
@@ -33,8 +33,13 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
     [ValidateNotNullOrEmpty]
     public string? RegistryPath { get; set; }
 
-    /// <summary>A NixOS or home-manager configuration whose <c>nix.registry</c> declarations to read (not available yet).</summary>
-    [Parameter(ParameterSetName = ConfigurationSet, Mandatory = true)]
+    /// <summary>
+    /// The flake of a NixOS or home-manager configuration (a directory, its flake.nix, or a .nix file
+    /// inside it): its <c>nix.registry</c> declarations are read (scope Configuration, the default
+    /// with -Path), and entries of registry files it generates name the .nix line that produces them.
+    /// Without -Path, /etc/nixos is used for that when it is a flake.
+    /// </summary>
+    [Parameter(ParameterSetName = ScopeSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
@@ -42,13 +47,10 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == ConfigurationSet)
-        {
-            WriteConfigurationNotAvailable("-Path " + string.Join(", ", Path!), Path![0]);
-            return;
-        }
         var registries = LoadRegistries();
         List<RegistryFile> files;
+        var declared = new List<FlakeRegistryEntry>();
+        ConfigurationRegistry? configuration = null;
         if (ParameterSetName == RegistryPathSet)
         {
             string path;
@@ -71,11 +73,29 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
         }
         else
         {
-            var scopes = (Scope ?? new[] { RegistryScope.User, RegistryScope.System, RegistryScope.Global }).Distinct().ToList();
-            if (scopes.Contains(RegistryScope.Configuration)) WriteConfigurationNotAvailable("-Scope Configuration", RegistryScope.Configuration);
+            var scopes = (Scope ?? (Path is null ? new[] { RegistryScope.User, RegistryScope.System, RegistryScope.Global } : new[] { RegistryScope.Configuration })).Distinct().ToList();
             if (scopes.Contains(RegistryScope.Custom))
             {
                 WriteError(new ErrorRecord(new ArgumentException("-Scope Custom names no file; use -RegistryPath <file> to read a registry file of your own"), "RegistryPathRequired", ErrorCategory.InvalidArgument, RegistryScope.Custom));
+            }
+            var flakes = Path is not null
+                ? ResolveConfigurationPaths(Path)
+                : scopes.Contains(RegistryScope.Configuration)
+                    ? ResolveConfigurationPaths(new[] { System.IO.File.Exists(System.IO.Path.Combine(CurrentDirectory, "flake.nix")) ? CurrentDirectory : SystemConfigurationFlake ?? CurrentDirectory })
+                    : SystemConfigurationFlake is { } system ? new List<(string, string?)> { (system, null) } : new List<(string, string?)>();
+            var implicitFlake = Path is null && !scopes.Contains(RegistryScope.Configuration);
+            foreach (var (flake, file) in flakes)
+            {
+                if (ReadConfiguration(flake, quiet: implicitFlake) is not { } read) continue;
+                configuration ??= read;
+                if (!scopes.Contains(RegistryScope.Configuration)) continue;
+                foreach (var entry in read.Entries())
+                {
+                    var declaration = ((RegistryDeclarationOrigin)entry.Origin).Declaration;
+                    if (file is not null && declaration.Definitions.All(d => d.File != file)) continue;
+                    if (declaration.Problem is not null) WriteWarning($"{declaration.Location}: nix.registry.{declaration.Name}: {declaration.Problem}");
+                    declared.Add(entry);
+                }
             }
             foreach (var location in registries.Locations.Where(l => scopes.Contains(l.Scope))) ReportAvailability(location);
             files = registries.Files.Where(f => scopes.Contains(f.Location.Scope)).OrderBy(f => f.Location.Scope).ToList();
@@ -84,11 +104,13 @@ public sealed class GetFlakeRegistryEntryCommand : RegistryCmdlet
         WriteProblems(files);
         var patterns = (Name ?? Array.Empty<string>()).Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
         var entries = files.SelectMany(f => f.Entries).ToList();
+        if (configuration is not null) entries = configuration.Annotate(entries).ToList();
+        entries.AddRange(declared);
         foreach (var entry in entries.Where(e => patterns.Count == 0 || patterns.Any(p => p.IsMatch(e.Name)))) WriteObject(entry);
         foreach (var name in (Name ?? Array.Empty<string>()).Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && entries.All(e => !string.Equals(e.Name, n, StringComparison.OrdinalIgnoreCase))))
         {
             var known = string.Join(", ", entries.Select(e => e.Name).Distinct(StringComparer.Ordinal));
-            var where = string.Join(", ", files.Select(f => f.Path));
+            var where = string.Join(", ", files.Select(f => f.Path).Concat(declared.Select(d => d.Source).Distinct()));
             var error = new ItemNotFoundException($"no registry entry '{name}' in {(where.Length > 0 ? where : "the registries")}" + (known.Length > 0 ? $"; the entries are: {known}" : " (they have no entries)"));
             WriteError(new ErrorRecord(error, "RegistryEntryNotFound", ErrorCategory.ObjectNotFound, name));
         }

@@ -7,6 +7,8 @@ using System.Text;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Nix;
 using FlakeTools.Core.Registries;
+using FlakeTools.Core.RegistrySettings;
+using FlakeTools.Core.Settings;
 
 namespace FlakeTools.Commands;
 
@@ -65,7 +67,8 @@ public abstract class RegistryCmdlet : PSCmdlet
         if (registryPath is not null) return LocationForPath(registries, ResolveRegistryPath(registryPath));
         if (scope == RegistryScope.Configuration)
         {
-            WriteConfigurationNotAvailable("-Scope Configuration", "Configuration");
+            var error = new ArgumentException("-Scope Configuration declares nix.registry.<name> in a NixOS or home-manager configuration, which registers a flake input: give the input with -Input and the configuration's flake with -Path (Add-FlakeRegistryEntry elgato -Input elgato -Path /etc/nixos)");
+            WriteError(new ErrorRecord(error, "ConfigurationInputRequired", ErrorCategory.InvalidArgument, scope));
             return null;
         }
         if (scope == RegistryScope.Custom)
@@ -84,15 +87,112 @@ public abstract class RegistryCmdlet : PSCmdlet
         return location;
     }
 
-    /// <summary>The error for what needs the configuration reader (nix.registry.* in NixOS / home-manager .nix files).</summary>
-    protected void WriteConfigurationNotAvailable(string what, object target)
+    // Configurations read in this command, by flake directory (one read per flake).
+    private readonly Dictionary<string, ConfigurationRegistry?> _configurations = new(StringComparer.Ordinal);
+
+    /// <summary>The NixOS configuration of this machine, when it is a flake: /etc/nixos.</summary>
+    protected static string? SystemConfigurationFlake => File.Exists("/etc/nixos/flake.nix") ? "/etc/nixos" : null;
+
+    /// <summary>
+    /// Resolves -Path values (wildcards) to (flake directory, .nix file or null) pairs: a flake
+    /// directory, its flake.nix, or a .nix file inside a flake. Writes an error for each that is none.
+    /// </summary>
+    protected List<(string Flake, string? File)> ResolveConfigurationPaths(IEnumerable<string> paths)
     {
-        var error = new NotSupportedException(
-            $"{what}: registry entries declared in a NixOS or home-manager configuration (nix.registry.<name>) cannot be read or edited yet; " +
-            "FlakeTools needs its configuration reader for that, which is not available. Meanwhile search the configuration for 'nix.registry' " +
-            "(Get-ChildItem /etc/nixos -Recurse -Filter *.nix | Select-String 'nix\\.registry'), and use Get-FlakeRegistryEntry -Scope System / User to see the files it generates.");
-        WriteError(new ErrorRecord(error, "ConfigurationRegistryNotAvailable", ErrorCategory.NotImplemented, target));
+        var result = new List<(string, string?)>();
+        foreach (var path in paths)
+        {
+            IEnumerable<string> resolved;
+            try
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+                if (provider.Name != "FileSystem") throw new ArgumentException($"'{path}' is not a file-system path");
+            }
+            catch (Exception e) when (e is ItemNotFoundException or ArgumentException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"{path} does not exist; give the flake of the configuration (a directory with flake.nix, such as /etc/nixos) or a .nix file inside it", e), "ConfigurationNotFound", ErrorCategory.ObjectNotFound, path));
+                continue;
+            }
+            foreach (var item in resolved)
+            {
+                var flake = ConfigurationRegistry.FindFlake(item);
+                if (flake is null)
+                {
+                    var error = new ItemNotFoundException($"{item} is not in a flake (no flake.nix {(Directory.Exists(item) ? "in it" : "above it")}); FlakeTools reads nix.registry from the configurations a flake defines (nixosConfigurations, homeConfigurations)");
+                    WriteError(new ErrorRecord(error, "ConfigurationNotFound", ErrorCategory.ObjectNotFound, item));
+                    continue;
+                }
+                var file = File.Exists(item) && !string.Equals(Path.GetFileName(item), "flake.nix", StringComparison.Ordinal) ? Path.GetFullPath(item) : null;
+                result.Add((flake, file));
+            }
+        }
+        return result;
     }
+
+    /// <summary>Reads the configurations of a flake and their registry declarations (once per command); writes the error and returns null when that fails.</summary>
+    protected ConfigurationRegistry? ReadConfiguration(string flake, bool quiet = false)
+    {
+        if (_configurations.TryGetValue(flake, out var cached)) return cached;
+        ConfigurationRegistry? registry = null;
+        try
+        {
+            registry = ConfigurationRegistry.Open(flake);
+            foreach (var place in registry.Unresolved) WriteVerbose($"nix.registry: {place}");
+            foreach (var setting in registry.Settings) WriteVerbose(setting.ToString());
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException or FormatException)
+        {
+            var error = new InvalidOperationException($"the configurations of {flake} cannot be read: {e.Message}", e);
+            // Read only to name the .nix line of a generated file: not asked for, so not an error.
+            if (quiet) WriteVerbose(error.Message);
+            else WriteError(new ErrorRecord(error, "ConfigurationReadFailed", ErrorCategory.InvalidData, flake));
+        }
+        _configurations[flake] = registry;
+        return registry;
+    }
+
+    /// <summary>
+    /// Writes the edits of .nix files after ShouldProcess (the text shows the lines that change);
+    /// atomic, and only when the file still holds what was read. Returns whether all were written.
+    /// </summary>
+    protected bool WriteNixEdits(IReadOnlyList<OptionEdit> edits, string action)
+    {
+        var all = true;
+        foreach (var edit in edits)
+        {
+            if (!edit.Changed || edit.Path is null) continue;
+            var description = $"{action} in {edit.Path}{Environment.NewLine}{LineDiff.Describe(edit.Before, edit.After)}";
+            if (!ShouldProcess(edit.Path, description))
+            {
+                all = false;
+                continue;
+            }
+            try
+            {
+                TextFile.WriteAtomic(edit.Path, edit.After, edit.Before);
+            }
+            catch (FileAccessException e)
+            {
+                WriteError(new ErrorRecord(e, e.ErrorId, e.IsReadOnly ? ErrorCategory.PermissionDenied : e.Problem == FileProblem.ChangedSinceRead ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, edit.Path));
+                all = false;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(new IOException($"{edit.Path} cannot be written: {e.Message}", e), "NixFileNotWritable", ErrorCategory.WriteError, edit.Path));
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    /// <summary>Writes a refusal of the configuration editor as an error record.</summary>
+    protected void WriteRefusal(RegistryDeclarationException e) =>
+        WriteError(new ErrorRecord(e, e.ErrorId, e.ErrorId switch
+        {
+            "RegistryInputNotDeclared" or "ConfigurationNotFound" => ErrorCategory.ObjectNotFound,
+            "RegistryDeclarationCovered" or "RegistryDeclarationReadOnly" => ErrorCategory.PermissionDenied,
+            _ => ErrorCategory.InvalidOperation,
+        }, e.Target));
 
     /// <summary>Writes the problems of registry files as error records (one per problem; the rest still shows).</summary>
     protected void WriteProblems(IEnumerable<RegistryFile> files)
@@ -105,9 +205,15 @@ public abstract class RegistryCmdlet : PSCmdlet
     }
 
     /// <summary>Writes the read-only refusal for an entry, or returns false when it can be written.</summary>
-    protected bool RefuseReadOnly(RegistryLocation location, string entryName)
+    protected bool RefuseReadOnly(RegistryLocation location, string entryName, string? configurationFlake = null)
     {
         if (location.WhyReadOnly(entryName) is not { } reason) return false;
+        // A link into /nix/store: say which .nix line produces it, when the configuration is at hand.
+        if (location.Path is not null && location.Scope is RegistryScope.System or RegistryScope.User && (configurationFlake ?? SystemConfigurationFlake) is { } flake
+            && File.Exists(Path.Combine(flake, "flake.nix")) && ReadConfiguration(flake, quiet: configurationFlake is null) is { } configuration)
+        {
+            reason = configuration.WhyReadOnly(location, entryName) ?? reason;
+        }
         var error = new UnauthorizedAccessException(reason);
         WriteError(new ErrorRecord(error, "RegistryReadOnly", ErrorCategory.PermissionDenied, location.Path ?? entryName));
         return true;

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using FlakeTools.Completion;
 using FlakeTools.Core.References;
 using FlakeTools.Core.Registries;
+using FlakeTools.Core.RegistrySettings;
 
 namespace FlakeTools.Commands;
 
@@ -40,14 +41,28 @@ public sealed class RemoveFlakeRegistryEntryCommand : RegistryCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
     public int? Index { get; set; }
 
-    /// <summary>The line of a .nix declaration (bound from piped entries of a configuration; such entries cannot be removed yet).</summary>
+    /// <summary>The line of a .nix declaration (bound from piped entries of a configuration).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
     public int? Line { get; set; }
 
-    private sealed record Request(string[] Names, RegistryScope? Scope, string? RegistryPath, int? Index, int? Line);
+    /// <summary>Where a piped entry comes from (its declaration, or the .nix line that generates its file).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public RegistryOrigin? Origin { get; set; }
+
+    /// <summary>
+    /// The flake of a NixOS or home-manager configuration (a directory, its flake.nix, or a .nix file
+    /// inside it) whose <c>nix.registry.&lt;name&gt;</c> declarations to remove. For a registry file that
+    /// such a configuration generates (a link into /nix/store), it names the .nix line to edit instead.
+    /// </summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    private sealed record Request(string[] Names, RegistryScope? Scope, string? RegistryPath, int? Index, int? Line, RegistryOrigin? Origin);
 
     /// <inheritdoc />
-    protected override void ProcessRecord() => _requests.Add(new Request(Name, Scope, RegistryPath, Index, Line));
+    protected override void ProcessRecord() => _requests.Add(new Request(Name, Scope, RegistryPath, Index, Line, Origin));
 
     /// <inheritdoc />
     protected override void EndProcessing()
@@ -58,9 +73,9 @@ public sealed class RemoveFlakeRegistryEntryCommand : RegistryCmdlet
         var byFile = new Dictionary<string, (RegistryLocation Location, List<Request> Requests)>(StringComparer.Ordinal);
         foreach (var request in _requests)
         {
-            if (request.Scope == RegistryScope.Configuration || request.Line is not null)
+            if (request.Scope == RegistryScope.Configuration || request.Line is not null || request.Origin is RegistryDeclarationOrigin || (Path is not null && request.Index is null && request.Scope is null && request.RegistryPath is null))
             {
-                WriteConfigurationNotAvailable($"Remove-FlakeRegistryEntry {string.Join(", ", request.Names)} (declared at line {request.Line})", request.Names.FirstOrDefault() ?? "");
+                RemoveDeclarations(request);
                 continue;
             }
             RegistryLocation? location;
@@ -96,7 +111,12 @@ public sealed class RemoveFlakeRegistryEntryCommand : RegistryCmdlet
                     if (!WildcardPattern.ContainsWildcardCharacters(name)) WriteNotFound(registries, before, name);
                     continue;
                 }
-                if (RefuseReadOnly(location, matches[0].Name)) return;
+                if (request.Origin is GeneratedRegistryOrigin generated && generated.WhyReadOnly(matches[0].Name) is { } why)
+                {
+                    WriteError(new ErrorRecord(new UnauthorizedAccessException(why), "RegistryReadOnly", ErrorCategory.PermissionDenied, location.Path));
+                    return;
+                }
+                if (RefuseReadOnly(location, matches[0].Name, ConfigurationFlake())) return;
                 foreach (var entry in matches) indexes.Add(entry.Index!.Value);
             }
         }
@@ -147,5 +167,66 @@ public sealed class RemoveFlakeRegistryEntryCommand : RegistryCmdlet
         var names = string.Join(", ", file.Entries.Select(e => e.Name).Distinct(StringComparer.Ordinal));
         var message = $"{file.Path} has no entry '{name}'" + (names.Length > 0 ? $" (it has: {names})" : " (it has no entries)") + (elsewhere.Count > 0 ? "; it is in " + string.Join("; and in ", elsewhere) : "");
         WriteError(new ErrorRecord(new ItemNotFoundException(message), "RegistryEntryNotFound", ErrorCategory.ObjectNotFound, name));
+    }
+
+    private string? ConfigurationFlake() =>
+        Path is null ? null : ResolveConfigurationPaths(Path).Select(p => p.Flake).FirstOrDefault();
+
+    // nix.registry.<name> declared in a configuration: the piped entry's own declaration, or the
+    // declarations of that name in the configurations at -Path (or of the piped entry's .nix file).
+    private void RemoveDeclarations(Request request)
+    {
+        var declarations = new List<RegistryDeclaration>();
+        if (request.Origin is RegistryDeclarationOrigin origin)
+        {
+            declarations.Add(origin.Declaration);
+        }
+        else
+        {
+            var places = Path is not null ? ResolveConfigurationPaths(Path)
+                : request.RegistryPath is not null ? ResolveConfigurationPaths(new[] { request.RegistryPath })
+                : SystemConfigurationFlake is { } system ? new List<(string, string?)> { (system, null) }
+                : ResolveConfigurationPaths(new[] { CurrentDirectory });
+            foreach (var (flake, file) in places)
+            {
+                if (ReadConfiguration(flake) is not { } registry) continue;
+                foreach (var name in request.Names)
+                {
+                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                    var found = registry.Declarations.Where(d => pattern.IsMatch(d.Name)
+                        && (file is null || d.Definitions.Any(x => x.File == file))
+                        && (request.Line is null || d.Definitions.Any(x => x.Line == request.Line))).ToList();
+                    if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                    {
+                        var known = string.Join(", ", registry.Declarations.Select(d => d.Name).Distinct(StringComparer.Ordinal));
+                        var error = new ItemNotFoundException($"the configurations of {flake} declare no nix.registry.{name}{(request.Line is null ? "" : $" at line {request.Line}")}" + (known.Length > 0 ? $" (they declare: {known})" : " (they declare none)"));
+                        WriteError(new ErrorRecord(error, "RegistryEntryNotFound", ErrorCategory.ObjectNotFound, name));
+                    }
+                    declarations.AddRange(found);
+                }
+            }
+        }
+        // One declaration at a time, each planned on the text the one before left.
+        foreach (var declaration in declarations.Distinct())
+        {
+            var current = declaration;
+            try
+            {
+                if (!ReferenceEquals(declaration, declarations[0]) && ConfigurationRegistry.FindFlake(declaration.File ?? "") is { } flake)
+                {
+                    var again = ConfigurationRegistry.Open(flake);
+                    current = again.Declarations.FirstOrDefault(d => d.Name == declaration.Name && d.IsCovering == declaration.IsCovering && d.Generates == declaration.Generates && d.File == declaration.File) ?? declaration;
+                }
+                WriteNixEdits(RegistryConfigurationEditor.PlanRemove(current), $"Remove nix.registry.{current.Name}");
+            }
+            catch (RegistryDeclarationException e)
+            {
+                WriteRefusal(e);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.IO.IOException or ArgumentException)
+            {
+                WriteError(new ErrorRecord(e, "ConfigurationEditFailed", ErrorCategory.InvalidOperation, current.Name));
+            }
+        }
     }
 }
