@@ -265,15 +265,14 @@ public sealed class UnfreeReader
                 if (explicitNames.Contains(name)) continue;
                 group.Add(new Candidate(name, new BoolValue(false, null), null, definition, hidden: true, scope: UnfreeScope.PackageSet, configuration.Name, label, location) { FromPackageSet = true, PackageSetValue = pkgs.Value });
             }
+            UnfreeSetting? none = null;
             if (pkgsConfig is null && !group.Candidates.Any(c => !c.Hidden && c.Setting is "allowUnfree" or "allowUnfreePredicate" or "allowUnfreePackages"))
             {
-                _rows.Add(NoneRow(configuration.Name, label, pkgs.Kind, pkgs.Input, location, configuration.System));
-                MarkSeen(pkgs.Value);
+                none = NoneRow(configuration.Name, label, pkgs.Kind, pkgs.Input, location, configuration.System);
+                _rows.Add(none);
             }
-            else
-            {
-                MarkSeen(pkgs.Value);
-            }
+            MarkSeen(pkgs.Value);
+            PackageSets.Add(new PlannedPackageSet(configuration, configuration.Name, "pkgs", pkgs.Value, pkgsConfig, Target.SystemPkgs, none));
         }
         Finish(group);
         AddSpecialArgs(configuration, "extraSpecialArgs");
@@ -586,8 +585,7 @@ public sealed class UnfreeReader
                 else if (node is SelectSyntax select && IsLegacyPackageSet(select) is { } legacyRoot && !_seenPackageSets.Contains((file.Path, select.Span.Start)))
                 {
                     _seenPackageSets.Add((file.Path, select.Span.Start));
-                    var names = select.AttrPath.StaticNames;
-                    var system = names is { Count: 2 } ? names[1] : null;
+                    var system = AttrPathSyntax.GetStaticName(select.AttrPath.Parts.Last());
                     var row = NoneRow(configuration, $"{BoundName(select) ?? "(used directly)"} = {legacyRoot}.legacyPackages", PackageSetKind.LegacyPackages, legacyRoot, new SourceLocation(file.Path, select.StartPosition.Line), system);
                     _rows.Add(row);
                 }
@@ -706,13 +704,21 @@ public sealed class UnfreeReader
     private static string? IsLegacyPackageSet(SelectSyntax select)
     {
         var parts = select.AttrPath.Parts.ToList();
-        if (parts.Count != 2 || AttrPathSyntax.GetStaticName(parts[0]) != "legacyPackages") return null;
+        if (parts.Count < 2 || AttrPathSyntax.GetStaticName(parts[^2]) != "legacyPackages") return null;
+        if (parts.Count >= 3) return AttrPathSyntax.GetStaticName(parts[^3]);
         return PredicateReader.Strip(select.Expression) switch
         {
             IdentifierSyntax identifier => identifier.Name,
             SelectSyntax inner when inner.AttrPath.StaticNames is { } names && names.Count > 0 => names[^1],
             _ => null,
         };
+    }
+
+    /// <summary>The text before <c>.legacyPackages</c>: what to import instead.</summary>
+    internal static string LegacySourceText(SelectSyntax select)
+    {
+        var legacy = select.AttrPath.Parts.ToList()[^2];
+        return select.Tree.Text[select.Span.Start..legacy.Span.Start].TrimEnd().TrimEnd('.').TrimEnd();
     }
 
     private static string? BoundName(SyntaxNode node)
