@@ -43,6 +43,8 @@ public class DependencyTests
         ["FlakeTools.Core.Evaluation"] = new[] { "FlakeTools.Core.IO" },
         // Configurations stand on the reader and on the flake (inputs, with their lock data).
         ["FlakeTools.Core.Configurations"] = new[] { "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.Locks", "FlakeTools.Core.IO" },
+        // Option definitions across the module graph: generic, nothing of registries or unfree.
+        ["FlakeTools.Core.Settings"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation" },
         // Unfree settings stand on the module graph, the option definitions (Settings) and the reader.
         ["FlakeTools.Core.Unfree"] = new[] { "FlakeTools.Core.Settings", "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Locks", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO" },
     };

@@ -416,6 +416,7 @@ public sealed class ConfigurationReader
                 Flake = _configuration.Path,
                 ImportedFrom = importedFrom,
                 Condition = condition,
+                Evaluator = E,
             };
             string? key = null;
             if (value is PathValue or StringValue { Value: ['/', ..] })
@@ -528,6 +529,13 @@ public sealed class ConfigurationReader
             }
             while (value is PriorityValue p) value = E.Force(p.Value);
             _pending.Add((module, pattern));
+            if (value is ConditionalValue or MergeValue)
+            {
+                // lib/modules.nix takes a body of `mkIf c { ... }` (or mkMerge) as the module's config.
+                module.Value = value;
+                ReadSettings(module, value);
+                return;
+            }
             if (value is not AttrSetValue body)
             {
                 module.Unresolved ??= "the module's body is not a set the reader can see: " + Evaluator.Why(value);

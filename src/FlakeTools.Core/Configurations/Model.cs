@@ -263,6 +263,9 @@ public sealed class FlakeModule
     /// <summary>The module's evaluated body (its definitions), for readers of settings (registry, unfree); null when unknown.</summary>
     public NixValue? Value { get; internal set; }
 
+    /// <summary>The static reader that read the module (to force the rest of <see cref="Value"/> on demand).</summary>
+    internal Evaluator? Evaluator { get; set; }
+
     /// <summary>The argument set the module function was applied to (null for modules that are not functions).</summary>
     internal IReadOnlyDictionary<string, ArgumentSource> Sources => ReceivedVia.Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (ArgumentSource)e.Value!);
 
