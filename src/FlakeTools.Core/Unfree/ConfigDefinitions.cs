@@ -28,7 +28,7 @@ internal sealed class ConfigDefinition
     public int Priority { get; }
 }
 
-/// <summary>Finds the definitions at an option path in a module's config, through <c>mkIf</c>, <c>mkMerge</c> and priority wrappers.</summary>
+/// <summary>Priorities, and values inside a nixpkgs config without their <c>mkIf</c>, <c>mkMerge</c> and priority wrappers (the option definitions themselves come from <see cref="Settings.OptionReader"/>).</summary>
 internal static class ConfigDefinitions
 {
     public const int NormalPriority = 100;
@@ -42,33 +42,6 @@ internal static class ConfigDefinitions
         "mkVMOverride" => 10,
         _ => NormalPriority,
     };
-
-    /// <summary>The module's config: its body, or the body's <c>config</c> when it declares <c>options</c> or <c>config</c>.</summary>
-    public static NixValue ConfigOf(Evaluator evaluator, NixValue value)
-    {
-        if (value is not AttrSetValue body) return value;
-        if (body.Get("config") is null && body.Get("options") is null) return body;
-        return body.Get("config") is { } config ? evaluator.Force(config) : AttrSetValue.Empty;
-    }
-
-    /// <summary>Every definition at <paramref name="path"/> below <paramref name="config"/>.</summary>
-    public static List<ConfigDefinition> At(Evaluator evaluator, NixValue config, params string[] path)
-    {
-        var current = Flatten(evaluator, config, null, null, NormalPriority).ToList();
-        foreach (var name in path)
-        {
-            var next = new List<ConfigDefinition>();
-            foreach (var definition in current)
-            {
-                if (definition.Value is AttrSetValue set && set.Get(name) is { } thunk)
-                {
-                    next.AddRange(Flatten(evaluator, evaluator.Force(thunk), definition.Condition, definition.PriorityName, definition.Priority));
-                }
-            }
-            current = next;
-        }
-        return current;
-    }
 
     /// <summary>A value without its <c>mkIf</c> (an unknown condition is kept as text), <c>mkMerge</c> and priority wrappers.</summary>
     public static IEnumerable<ConfigDefinition> Flatten(Evaluator evaluator, NixValue value, string? condition, string? priorityName, int priority)
@@ -91,9 +64,4 @@ internal static class ConfigDefinitions
         }
     }
 
-    /// <summary>
-    /// The node an edit of a set-valued definition goes to: the set literal when the value is
-    /// written as one (<c>nixpkgs.config = { ... }</c>), null when it is made of dotted bindings.
-    /// </summary>
-    public static AttrSetSyntax? Literal(NixValue value) => value.Source as AttrSetSyntax;
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using FlakeTools.Core.Configurations;
 using FlakeTools.Core.Evaluation;
+using FlakeTools.Core.Settings;
 using FlakeTools.Syntax;
 
 namespace FlakeTools.Core.Unfree;
@@ -327,100 +328,48 @@ public static class UnfreeEditor
 
         private static string? ItemName(SyntaxNode item) => PredicateReader.Strip(item) is StringSyntax s ? s.ConstantValue : null;
 
-        /// <summary>Adds a setting where it takes effect: the winning nixpkgs.config literal, else a module of the group.</summary>
+        /// <summary>
+        /// Adds a setting where it takes effect: in the module of the last nixpkgs.config definition
+        /// merged (through the option editor, into its block when it has one), else in a module of the group.
+        /// </summary>
         private void AddSetting(UnfreeReader.Group group, string setting, string? value, string? predicateNames = null)
         {
             var target = group.ConfigurationName ?? group.Label;
-            var definitions = group.Candidates.Where(c => !c.FromPackageSet && !c.Hidden).Select(c => c.Definition).Concat(group.Definitions).Distinct().ToList();
-            var best = definitions.Where(d => d.Condition is null).Select(d => d.Priority).DefaultIfEmpty(ConfigDefinitions.NormalPriority).Min();
-            var literal = definitions.LastOrDefault(d => d.Priority == best && d.Condition is null && ConfigDefinitions.Literal(d.Value) is not null);
-            if (literal is not null)
-            {
-                var set = ConfigDefinitions.Literal(literal.Value)!;
-                var module = ModuleOf(group, set);
-                var text = value ?? Predicate(PredicateLib(module, set), predicateNames!);
-                if (value is null && !EnsureLib(module, set)) return;
-                InsertBinding(set, $"{setting} = {text};", $"{target}: {setting} = {Short(text)} in nixpkgs.config at {Where(set)}");
-                return;
-            }
+            var written = group.Candidates.Where(c => c.Option is not null && !c.FromPackageSet && c.Module is not null).ToList();
+            var best = group.Definitions.Where(d => d.Condition is null).Select(d => d.Priority).DefaultIfEmpty(ConfigDefinitions.NormalPriority).Min();
             if (best != ConfigDefinitions.NormalPriority)
             {
-                var strong = definitions.First(d => d.Priority == best);
-                _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", target, $"nixpkgs.config is defined with {strong.PriorityName} at {Where(strong.Value.Source)}, which replaces every definition of lower priority: a new one would not take effect. Add {setting} to that definition by hand"));
+                var strong = written.FirstOrDefault(c => c.Definition.Priority == best);
+                _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", target, $"nixpkgs.config is defined with {strong?.Definition.PriorityName ?? "a higher priority"}{(strong is null ? "" : " at " + Where(strong))}, which replaces every definition of lower priority: a new one would not take effect. Add {setting} to that definition by hand"));
                 return;
             }
-            var chosen = ChooseModule(group);
-            if (chosen is null)
+            var module = written.LastOrDefault(c => c.Definition.Priority == best && c.Definition.Condition is null && c.Module!.Path is { } p && p.StartsWith(_directory + "/", StringComparison.Ordinal))?.Module
+                         ?? ChooseModule(group);
+            if (module is null)
             {
                 _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", target, $"no module of {target} is written in the flake's files as a set the editor can add to; add `nixpkgs.config.{setting}` by hand"));
                 return;
             }
-            var (chosenModule, body) = chosen.Value;
-            var bodyText = value ?? Predicate(PredicateLib(chosenModule, body), predicateNames!);
-            if (value is null && !EnsureLib(chosenModule, body)) return;
-            var nixpkgsBlock = body.Bindings.FirstOrDefault(b => b.AttrPath.StaticNames is { Count: 1 } n && n[0] == "nixpkgs" && PredicateReader.Strip(b.Value) is AttrSetSyntax);
-            if (nixpkgsBlock is not null)
+            var text = value ?? Predicate(PredicateLib(module), predicateNames!);
+            try
             {
-                InsertBinding((AttrSetSyntax)PredicateReader.Strip(nixpkgsBlock.Value)!, $"config.{setting} = {bodyText};", $"{target}: nixpkgs.config.{setting} = {Short(bodyText)} in {Where(nixpkgsBlock)}");
-                return;
+                var edit = OptionEditor.Set(module, new[] { "nixpkgs", "config", setting }, text, value is null ? new[] { "lib" } : null);
+                AddEdit(edit, $"{target}: nixpkgs.config.{setting} = {Short(text)} in {module.Name}");
             }
-            var anchor = body.Bindings.LastOrDefault(b => b.AttrPath.StaticNames is { Count: > 1 } n && n[0] == "nixpkgs");
-            InsertBinding(body, $"nixpkgs.config.{setting} = {bodyText};", $"{target}: nixpkgs.config.{setting} = {Short(bodyText)} in {Where(body)}", anchor);
+            catch (OptionEditException e)
+            {
+                _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", target, e.Message));
+            }
         }
 
         private static string Predicate(string getName, string names) => $"pkg: builtins.elem ({getName} pkg) [ {names} ]";
 
-        private static string PredicateLib(FlakeModule? module, SyntaxNode anywhere)
-        {
-            var lambda = LambdaOf(module, anywhere);
-            if (lambda?.Parameter is IdentifierSyntax identifier) return identifier.Name + ".lib.getName";
-            return "lib.getName";
-        }
+        private static string PredicateLib(FlakeModule module) =>
+            OptionEditor.DefinitionSet(module) is { } set && set.Ancestors().OfType<LambdaSyntax>().LastOrDefault() is { Parameter: IdentifierSyntax identifier }
+                ? identifier.Name + ".lib.getName"
+                : "lib.getName";
 
-        private static LambdaSyntax? LambdaOf(FlakeModule? module, SyntaxNode anywhere)
-        {
-            // The module function: the lambda whose body holds the node, outermost within the module's file.
-            var tree = anywhere.Tree;
-            if (module?.Value?.Source is AttrSetSyntax body && body.Tree == tree)
-            {
-                var parent = body.Parent;
-                while (parent is ParenthesizedSyntax) parent = parent.Parent;
-                if (parent is LambdaSyntax lambda && lambda.Body is not null && PredicateReader.Strip(lambda.Body) == body) return lambda;
-            }
-            return null;
-        }
-
-        /// <summary>Adds <c>lib</c> to the module's arguments when the predicate needs it; false (after a refusal) when it cannot.</summary>
-        private bool EnsureLib(FlakeModule? module, SyntaxNode anywhere)
-        {
-            var lambda = LambdaOf(module, anywhere);
-            if (lambda is null)
-            {
-                if (module?.Value?.Source is AttrSetSyntax body && body.Tree == anywhere.Tree && module.Kind == ModuleKind.File && body.Parent is RootSyntax)
-                {
-                    AddSplice(body.Tree, body.Span.Start, 0, "{ lib, ... }: ", $"{module.Name}: take lib as an argument");
-                    return true;
-                }
-                if (IsInScope(anywhere, "lib")) return true;
-                _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", module?.Name ?? "?", "the predicate needs lib.getName, and lib is not an argument of the module the editor would write into; add the predicate by hand"));
-                return false;
-            }
-            if (lambda.Parameter is PatternSyntax pattern && !pattern.Formals.Any(f => f.Name == "lib"))
-            {
-                var edited = SyntaxEditor.InsertFormal(pattern, "lib");
-                AddDiff(pattern.Tree, edited, $"{module?.Name}: take lib as an argument");
-            }
-            return true;
-        }
-
-        private static bool IsInScope(SyntaxNode node, string name) => node.Ancestors().Any(a =>
-            a is LambdaSyntax { Parameter: PatternSyntax p } && p.Formals.Any(f => f.Name == name) ||
-            a is LetInSyntax let && let.Members.OfType<BindingSyntax>().Any(b => b.AttrPath.StaticNames is { Count: 1 } n && n[0] == name));
-
-        private FlakeModule? ModuleOf(UnfreeReader.Group group, SyntaxNode node) =>
-            group.Candidates.Select(c => c.Module).FirstOrDefault(m => m?.Value?.Source?.Tree == node.Tree && m.Value.Source.Span.Start <= node.Span.Start && node.Span.End <= m.Value.Source.Span.End);
-
-        private (FlakeModule Module, AttrSetSyntax Body)? ChooseModule(UnfreeReader.Group group)
+        private FlakeModule? ChooseModule(UnfreeReader.Group group)
         {
             var configuration = group.Configuration!;
             var modules = configuration.Modules.Where(m => group.Target switch
@@ -428,26 +377,11 @@ public static class UnfreeEditor
                 UnfreeReader.Target.SystemModules => m.Context is ModuleContext.NixOS or ModuleContext.Darwin,
                 UnfreeReader.Target.UserModules => m.User == group.User,
                 _ => m.Context == ModuleContext.HomeManager,
-            }).ToList();
-            (FlakeModule, AttrSetSyntax)? Body(FlakeModule m)
-            {
-                if (m.Value is not AttrSetValue value || value.Source is not AttrSetSyntax set || m.Path is null) return null;
-                if (!m.Path.StartsWith(_directory + "/", StringComparison.Ordinal)) return null;
-                // A module with explicit config = { ... } takes its settings there.
-                if (value.Get("config") is { } config && config.Expression is AttrSetSyntax explicitConfig) return (m, explicitConfig);
-                if (value.Get("options") is not null || value.Get("config") is not null) return null;
-                return (m, set);
-            }
-            var withNixpkgs = modules.Where(m => m.Kind is ModuleKind.File or ModuleKind.Inline).Select(m => (Module: m, Body: Body(m))).FirstOrDefault(x => x.Body is { } b && b.Item2.Bindings.Any(binding => binding.AttrPath.StaticNames is { Count: > 0 } n && n[0] == "nixpkgs"));
-            if (withNixpkgs.Body is { } found) return found;
-            foreach (var kind in new[] { ModuleKind.File, ModuleKind.Inline })
-            {
-                foreach (var module in modules.Where(m => m.Kind == kind))
-                {
-                    if (Body(module) is { } body) return body;
-                }
-            }
-            return null;
+            }).Where(m => m.Kind is ModuleKind.File or ModuleKind.Inline && m.Path is { } p && p.StartsWith(_directory + "/", StringComparison.Ordinal) && OptionEditor.DefinitionSet(m) is not null).ToList();
+            // A module that sets nixpkgs.* already, else the first file, else the first module written in place.
+            return modules.FirstOrDefault(m => OptionEditor.DefinitionSet(m)!.Bindings.Any(b => b.AttrPath.StaticNames is { Count: > 0 } n && n[0] == "nixpkgs"))
+                   ?? modules.FirstOrDefault(m => m.Kind == ModuleKind.File)
+                   ?? modules.FirstOrDefault();
         }
 
         // ------------------------------------------------------------ package sets
@@ -547,16 +481,42 @@ public static class UnfreeEditor
         {
             var node = candidate.Expression!;
             // Through mkForce/mkDefault: replace the wrapped value, keep the wrapper.
-            var inner = PredicateReader.Strip(node);
-            while (inner is ApplySyntax apply && PredicateReader.Strip(apply.Function) is IdentifierSyntax or SelectSyntax && PredicateReader.Strip(apply.Argument) is { } argument && argument.Kind is SyntaxKind.Identifier or SyntaxKind.Literal or SyntaxKind.Parenthesized)
+            var inner = PredicateReader.Strip(node)!;
+            while (inner is ApplySyntax apply && PredicateReader.Strip(apply.Argument) is { } argument && argument.Kind is SyntaxKind.Identifier or SyntaxKind.Literal or SyntaxKind.Parenthesized)
             {
-                inner = PredicateReader.Strip(apply.Argument);
+                inner = PredicateReader.Strip(apply.Argument)!;
             }
-            AddSplice(node.Tree, inner!.Span.Start, inner.Span.Length, text, change);
+            if (candidate.Option is { } option)
+            {
+                var valueText = node.Tree.Text[node.Span.Start..inner.Span.Start] + text + node.Tree.Text[inner.Span.End..node.Span.End];
+                try
+                {
+                    AddEdit(OptionEditor.Replace(option, valueText), change);
+                }
+                catch (OptionEditException e)
+                {
+                    _refusals.Add(new UnfreeRefusal("UnfreeConfigNotEditable", candidate.Configuration ?? "?", e.Message));
+                }
+                return;
+            }
+            AddSplice(node.Tree, inner.Span.Start, inner.Span.Length, text, change);
         }
 
         private void RemoveSetting(UnfreeReader.Candidate candidate, string change)
         {
+            if (candidate.Option is { } option)
+            {
+                try
+                {
+                    AddEdit(OptionEditor.Remove(option), change);
+                }
+                catch (OptionEditException e)
+                {
+                    _refusals.Add(new UnfreeRefusal("UnfreeConfigNotEditable", candidate.Configuration ?? "?", e.Message));
+                }
+                return;
+            }
+            // A setting in the config of an `import <input> { config = ...; }`: an argument, not an option.
             var binding = candidate.Expression?.Parent as BindingSyntax;
             if (binding is null || binding.AttrPath.StaticNames is not { } names || names[^1] != candidate.Setting)
             {
@@ -564,6 +524,14 @@ public static class UnfreeEditor
                 return;
             }
             AddDiff(binding.Tree, SyntaxEditor.RemoveMember(binding), change);
+        }
+
+        private void AddEdit(OptionEdit edit, string change)
+        {
+            if (!edit.Changed) return;
+            var path = edit.Path;
+            if (path is null) { _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", change, "the file of this place is not known to the editor")); return; }
+            AddTextDiff(path, edit.Before, edit.After, change);
         }
 
         private void InsertBinding(AttrSetSyntax set, string text, string change, SyntaxNode? after = null) =>
@@ -609,13 +577,19 @@ public static class UnfreeEditor
 
         private void AddDiff(SyntaxTree old, SyntaxTree edited, string change)
         {
-            var a = old.Text;
-            var b = edited.Text;
+            var path = PathOf(old);
+            if (path is null) { _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", change, "the file of this place is not known to the editor")); return; }
+            AddTextDiff(path, old.Text, edited.Text, change);
+        }
+
+        private void AddTextDiff(string path, string a, string b, string change)
+        {
             var prefix = 0;
             while (prefix < a.Length && prefix < b.Length && a[prefix] == b[prefix]) prefix++;
             var suffix = 0;
             while (suffix < a.Length - prefix && suffix < b.Length - prefix && a[a.Length - 1 - suffix] == b[b.Length - 1 - suffix]) suffix++;
-            AddSplice(old, prefix, a.Length - prefix - suffix, b.Substring(prefix, b.Length - prefix - suffix), change);
+            var splice = new Splice(path, a, prefix, a.Length - prefix - suffix, b.Substring(prefix, b.Length - prefix - suffix), change);
+            if (!_splices.Contains(splice)) _splices.Add(splice);
         }
 
         private void AddSplice(SyntaxTree tree, int start, int length, string text, string change)

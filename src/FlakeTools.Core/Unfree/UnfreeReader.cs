@@ -6,6 +6,7 @@ using FlakeTools.Core.Configurations;
 using FlakeTools.Core.Evaluation;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Project;
+using FlakeTools.Core.Settings;
 using FlakeTools.Syntax;
 
 namespace FlakeTools.Core.Unfree;
@@ -218,13 +219,12 @@ public sealed class UnfreeReader
                 Finish(userGroup);
             }
             // Package sets given to the users through home-manager.extraSpecialArgs.
-            foreach (var module in system)
+            foreach (var option in OptionReader.Read(system, new[] { "home-manager", "extraSpecialArgs" }).Definitions)
             {
-                if (module.Value is null) continue;
-                var config = ConfigDefinitions.ConfigOf(_evaluator, module.Value);
-                foreach (var definition in ConfigDefinitions.At(_evaluator, config, "home-manager", "extraSpecialArgs"))
+                var below = option.Below(new[] { "home-manager", "extraSpecialArgs" });
+                if (below is { Count: 1 }) AddPackageSetIfOne(configuration, configuration.Name, below[0], Thunk.Of(option.Value), Target.ExtraPackageSet);
+                else if (below is { Count: 0 } && Unwrap(option.Value) is AttrSetValue args)
                 {
-                    if (definition.Value is not AttrSetValue args) continue;
                     foreach (var (argument, thunk) in args.Attributes) AddPackageSetIfOne(configuration, configuration.Name, argument, thunk, Target.ExtraPackageSet);
                 }
             }
@@ -392,21 +392,80 @@ public sealed class UnfreeReader
         return order;
     }
 
+    private static readonly string[] NixpkgsConfig = { "nixpkgs", "config" };
+
     private void AddModuleDefinitions(Group group, FlakeModule module, UnfreeScope scope, string configuration)
     {
         if (module.Value is null) return;
         _evaluator.ResetBudget();
-        var config = ConfigDefinitions.ConfigOf(_evaluator, module.Value);
-        foreach (var definition in ConfigDefinitions.At(_evaluator, config, "nixpkgs", "config"))
+        var result = OptionReader.Read(new[] { module }, NixpkgsConfig);
+        foreach (var option in result.Definitions)
         {
+            var below = option.Below(NixpkgsConfig);
+            if (below is null) continue;
+            var (leafPriority, configPriority, configPriorityName) = Priorities(option, below.Count > 0);
+            var definition = new ConfigDefinition(option.Value, option.Condition, configPriorityName, configPriority);
             group.Definitions.Add(definition);
-            var location = _locate(definition.Value.Source) ?? (module.Path is null ? null : new SourceLocation(module.Path, module.Line));
-            foreach (var candidate in Candidates(definition, scope, configuration, group.Label, location))
+            SourceLocation? location = option.Node is { } node ? new SourceLocation(option.File ?? module.Path ?? "", node.StartPosition.Line) : module.Path is null ? null : new SourceLocation(module.Path, module.Line);
+            if (below.Count == 0)
             {
-                candidate.Module = module;
-                group.Add(candidate);
+                // nixpkgs.config = <a value not written in place>: look into the value.
+                foreach (var candidate in Candidates(definition, scope, configuration, group.Label, location))
+                {
+                    candidate.Module = module;
+                    group.Add(candidate);
+                }
+                continue;
             }
+            if (below.Count != 1 || !SettingNames.Contains(below[0])) continue;
+            var value = Unwrap(option.Value);
+            group.Add(new Candidate(below[0], value, option.ValueNode, definition, false, scope, configuration, group.Label, location)
+            {
+                Module = module,
+                Option = option,
+                NestedPriority = leafPriority,
+            });
         }
+        foreach (var problem in result.Unresolved)
+        {
+            var definition = new ConfigDefinition(new UnknownValue(problem.Reason), null, null, ConfigDefinitions.NormalPriority);
+            group.Add(new Candidate("config", definition.Value, null, definition, false, scope, configuration, group.Label, new SourceLocation(problem.File ?? module.Path ?? "", problem.Line))
+            {
+                Module = module,
+                Unknown = "this nixpkgs config is not known statically: " + problem.Reason,
+            });
+        }
+    }
+
+    /// <summary>
+    /// The priority of a setting's own wrapper (<c>allowUnfree = lib.mkForce true</c>, which does not
+    /// order the nixpkgs.config definitions: they merge with recursiveUpdate) and the priority of the
+    /// nixpkgs.config definition it belongs to (<c>nixpkgs.config = lib.mkForce { ... }</c>, which does).
+    /// </summary>
+    private static (string? Leaf, int Config, string? ConfigName) Priorities(OptionDefinition option, bool isLeaf)
+    {
+        var priorities = option.Wrappers.Where(w => w.Kind == OptionWrapperKind.Priority).ToList();
+        string? leaf = null;
+        if (isLeaf && priorities.Count > 0 && PredicateReader.Strip(option.ValueNode) is ApplySyntax apply && WrapperName(apply) is { } name && priorities[^1].Text.StartsWith(name, StringComparison.Ordinal))
+        {
+            leaf = priorities[^1].Text;
+            priorities.RemoveAt(priorities.Count - 1);
+        }
+        var outer = priorities.FirstOrDefault();
+        return (leaf, outer?.Priority ?? ConfigDefinitions.NormalPriority, outer?.Text);
+    }
+
+    private static string? WrapperName(ApplySyntax apply)
+    {
+        var function = PredicateReader.Strip(apply.Function);
+        if (function is ApplySyntax inner) function = PredicateReader.Strip(inner.Function);
+        var name = function switch
+        {
+            IdentifierSyntax identifier => identifier.Name,
+            SelectSyntax select => select.AttrPath.StaticNames?.LastOrDefault(),
+            _ => null,
+        };
+        return name is "mkForce" or "mkDefault" or "mkOverride" or "mkOptionDefault" or "mkImageMediaOverride" or "mkVMOverride" ? name : null;
     }
 
     /// <summary>One candidate per setting found in a config definition (a set, a function of pkgs, or unknown).</summary>
@@ -665,16 +724,18 @@ public sealed class UnfreeReader
         }
         if (value is not AttrSetValue body) return rows;
         var group = new Group(null, null, scope == UnfreeScope.ConfigFile ? "config.nix" : "", scope, Target.FilePackageSet);
-        List<ConfigDefinition> definitions = scope == UnfreeScope.ConfigFile
-            ? new List<ConfigDefinition> { new(body, null, null, ConfigDefinitions.NormalPriority) }
-            : ConfigDefinitions.At(evaluator, ConfigDefinitions.ConfigOf(evaluator, body), "nixpkgs", "config");
-        foreach (var definition in definitions)
+        if (scope == UnfreeScope.ConfigFile)
         {
-            foreach (var candidate in reader.Candidates(definition, scope, null, group.Label, new SourceLocation(file.Path, 1)))
+            foreach (var candidate in reader.Candidates(new ConfigDefinition(body, null, null, ConfigDefinitions.NormalPriority), scope, null, group.Label, new SourceLocation(file.Path, 1)))
             {
-                if (candidate.Setting == "config" && scope == UnfreeScope.ConfigFile) continue;
-                group.Add(candidate);
+                if (candidate.Setting != "config") group.Add(candidate);
             }
+        }
+        else
+        {
+            var module = new FlakeModule { Name = System.IO.Path.GetFileName(file.Path), Kind = ModuleKind.File, Path = file.Path, Line = 1, Value = body, Evaluator = evaluator, Flake = flake };
+            reader.AddModuleDefinitions(group, module, scope, "");
+            foreach (var candidate in group.Candidates) candidate.Configuration = null;
         }
         reader.Finish(group);
         foreach (var row in reader._rows)
@@ -893,13 +954,16 @@ public sealed class UnfreeReader
 
         public UnfreeScope Scope { get; }
 
-        public string? Configuration { get; }
+        public string? Configuration { get; set; }
 
         public string? PackageSet { get; }
 
         public SourceLocation? Location { get; }
 
         public FlakeModule? Module { get; set; }
+
+        /// <summary>The option definition the setting was read from (for edits through the option editor), or null.</summary>
+        public OptionDefinition? Option { get; set; }
 
         public bool FromPackageSet { get; set; }
 
