@@ -486,7 +486,7 @@ public static class UnfreeEditor
             {
                 inner = PredicateReader.Strip(apply.Argument)!;
             }
-            if (candidate.Option is { } option)
+            if (candidate.Option is { Node: BindingSyntax } option)
             {
                 var valueText = node.Tree.Text[node.Span.Start..inner.Span.Start] + text + node.Tree.Text[inner.Span.End..node.Span.End];
                 try
@@ -551,7 +551,17 @@ public static class UnfreeEditor
             var last = items[^1];
             var multiLine = text.AsSpan(list.Span.Start, items[0].Span.Start - list.Span.Start).Contains('\n') || items.Zip(items.Skip(1)).Any(p => tree.GetLinePosition(p.First.Span.End).Line != tree.GetLinePosition(p.Second.Span.Start).Line);
             var separator = multiLine ? tree.LineEnding + last.GetLineIndentation() : " ";
-            AddSplice(tree, last.Span.End, 0, string.Concat(quoted.Select(q => separator + q)), change);
+            var at = last.Span.End;
+            if (multiLine)
+            {
+                // After a comment that ends the last item's line, unless the list closes on that line.
+                var lineEnd = text.IndexOf('\n', at);
+                if (lineEnd < 0) lineEnd = text.Length;
+                if (lineEnd > 0 && text[lineEnd - 1] == '\r') lineEnd--;
+                var close = list.LastToken();
+                if (close is null || close.Span.Start > lineEnd) at = text[..lineEnd].TrimEnd(' ', '\t').Length;
+            }
+            AddSplice(tree, at, 0, string.Concat(quoted.Select(q => separator + q)), change);
         }
 
         private void RemoveListItem(ListSyntax list, SyntaxNode item, string change)
