@@ -29,6 +29,8 @@
         'Remove-FlakeRegistryEntry'
         'Get-FlakeConfiguration'
         'Get-FlakeModule'
+        'Get-NixUnfreeConfig'
+        'Set-NixUnfreeConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

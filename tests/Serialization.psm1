@@ -212,6 +212,7 @@ $script:Produce = {
     Optimize-FlakeInput -Path $Optimize -WarningAction SilentlyContinue
     Get-FlakeConfiguration -Path $Desktop, $Kahless
     Get-FlakeModule -Path $Desktop, $Kahless
+    Get-NixUnfreeConfig -Path $Kahless
     $settings = @{
         XDG_CONFIG_HOME = Join-Path $Registry 'config'
         XDG_CACHE_HOME = Join-Path $Registry 'cache'
