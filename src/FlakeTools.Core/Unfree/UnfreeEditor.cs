@@ -343,7 +343,7 @@ public static class UnfreeEditor
                 _refusals.Add(new UnfreeRefusal("UnfreeNoPlace", target, $"nixpkgs.config is defined with {strong?.Definition.PriorityName ?? "a higher priority"}{(strong is null ? "" : " at " + Where(strong))}, which replaces every definition of lower priority: a new one would not take effect. Add {setting} to that definition by hand"));
                 return;
             }
-            var module = written.LastOrDefault(c => c.Definition.Priority == best && c.Definition.Condition is null && c.Module!.Path is { } p && p.StartsWith(_directory + "/", StringComparison.Ordinal))?.Module
+            var module = written.Where(c => c.Definition.Priority == best && c.Definition.Condition is null && c.Module!.Path is { } p && p.StartsWith(_directory + "/", StringComparison.Ordinal)).OrderBy(c => c.ModuleRank).FirstOrDefault()?.Module
                          ?? ChooseModule(group);
             if (module is null)
             {

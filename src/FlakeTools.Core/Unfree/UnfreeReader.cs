@@ -171,7 +171,8 @@ public sealed class UnfreeReader
         var external = pkgs is not null && pkgs.Kind is PackageSetKind.ModuleOption or PackageSetKind.Import or PackageSetKind.LegacyPackages or PackageSetKind.Unresolved && pkgs.Kind != PackageSetKind.BuilderDefault;
         var label = external ? pkgs!.Text : $"{pkgs?.Input ?? "nixpkgs"} ({configuration.Kind})";
         var group = new Group(configuration, null, label, scope, Target.SystemModules);
-        foreach (var module in Ordered(system)) AddModuleDefinitions(group, module, scope, configuration.Name);
+        var rank = 0;
+        foreach (var module in Ordered(system)) AddModuleDefinitions(group, module, scope, configuration.Name, rank++);
         if (external)
         {
             var reason = pkgs!.Kind == PackageSetKind.ModuleOption
@@ -192,7 +193,8 @@ public sealed class UnfreeReader
                 var userModules = configuration.Modules.Where(m => m.User == user && m.Context is ModuleContext.HomeManagerInNixOS or ModuleContext.HomeManagerInDarwin).ToList();
                 var userLabel = home.UseGlobalPkgs == true ? label + " (useGlobalPkgs)" : $"home-manager's own nixpkgs ({user})";
                 var userGroup = new Group(configuration, user, userLabel, UnfreeScope.HomeManagerInNixOS, Target.UserModules);
-                foreach (var module in Ordered(userModules)) AddModuleDefinitions(userGroup, module, UnfreeScope.HomeManagerInNixOS, name);
+                var userRank = 0;
+                foreach (var module in Ordered(userModules)) AddModuleDefinitions(userGroup, module, UnfreeScope.HomeManagerInNixOS, name, userRank++);
                 if (home.UseGlobalPkgs == true)
                 {
                     userGroup.Unreached(
@@ -206,6 +208,7 @@ public sealed class UnfreeReader
                     {
                         Setting = "(none)",
                         Scope = UnfreeScope.HomeManagerInNixOS,
+                        ProblemId = "UnfreeNoConfig",
                         Configuration = name,
                         PackageSet = userLabel,
                         Effective = false,
@@ -239,7 +242,8 @@ public sealed class UnfreeReader
         var release = HomeManagerRelease.Of(_flake!, root);
         var label = pkgs?.Text ?? "pkgs";
         var group = new Group(configuration, null, label, UnfreeScope.HomeManager, Target.HomeModules) { Release = release };
-        foreach (var module in Ordered(configuration.Modules.Where(m => m.Context == ModuleContext.HomeManager).ToList())) AddModuleDefinitions(group, module, UnfreeScope.HomeManager, configuration.Name);
+        var homeRank = 0;
+        foreach (var module in Ordered(configuration.Modules.Where(m => m.Context == ModuleContext.HomeManager).ToList())) AddModuleDefinitions(group, module, UnfreeScope.HomeManager, configuration.Name, homeRank++);
 
         // The given pkgs's config is a definition of nixpkgs.config too: at normal priority, after the
         // modules, up to release 23.05; only a default (mkDefault) from 23.11.
@@ -254,7 +258,7 @@ public sealed class UnfreeReader
             var definition = new ConfigDefinition(pkgsConfig ?? AttrSetValue.Empty, null, release.PkgsConfigIsDefault ? "mkDefault" : null, priority);
             if (pkgsConfig is not null)
             {
-                foreach (var candidate in Candidates(definition, UnfreeScope.PackageSet, configuration.Name, $"pkgs = {label}", location)) { candidate.FromPackageSet = true; candidate.PackageSetValue = pkgs.Value; group.Add(candidate); explicitNames.Add(candidate.Setting); }
+                foreach (var candidate in Candidates(definition, UnfreeScope.PackageSet, configuration.Name, $"pkgs = {label}", location)) { candidate.FromPackageSet = true; candidate.PackageSetValue = pkgs.Value; candidate.ModuleRank = -1; group.Add(candidate); explicitNames.Add(candidate.Setting); }
                 if (pkgsConfig is not AttrSetValue) { }
             }
             group.PkgsDefinitionPriority = priority;
@@ -263,7 +267,7 @@ public sealed class UnfreeReader
             foreach (var name in DeclaredInPkgsConfig)
             {
                 if (explicitNames.Contains(name)) continue;
-                group.Add(new Candidate(name, new BoolValue(false, null), null, definition, hidden: true, scope: UnfreeScope.PackageSet, configuration.Name, label, location) { FromPackageSet = true, PackageSetValue = pkgs.Value });
+                group.Add(new Candidate(name, new BoolValue(false, null), null, definition, hidden: true, scope: UnfreeScope.PackageSet, configuration.Name, label, location) { FromPackageSet = true, PackageSetValue = pkgs.Value, ModuleRank = -1 });
             }
             UnfreeSetting? none = null;
             if (pkgsConfig is null && !group.Candidates.Any(c => !c.Hidden && c.Setting is "allowUnfree" or "allowUnfreePredicate" or "allowUnfreePackages"))
@@ -346,6 +350,7 @@ public sealed class UnfreeReader
         {
             Setting = "(none)",
             Scope = UnfreeScope.PackageSet,
+            ProblemId = configuration is null ? null : "UnfreeNoConfig",
             Configuration = configuration,
             PackageSet = label,
             Effective = false,
@@ -394,7 +399,7 @@ public sealed class UnfreeReader
 
     private static readonly string[] NixpkgsConfig = { "nixpkgs", "config" };
 
-    private void AddModuleDefinitions(Group group, FlakeModule module, UnfreeScope scope, string configuration)
+    private void AddModuleDefinitions(Group group, FlakeModule module, UnfreeScope scope, string configuration, int rank = 0)
     {
         if (module.Value is null) return;
         _evaluator.ResetBudget();
@@ -413,6 +418,7 @@ public sealed class UnfreeReader
                 foreach (var candidate in Candidates(definition, scope, configuration, group.Label, location))
                 {
                     candidate.Module = module;
+                    candidate.ModuleRank = rank;
                     group.Add(candidate);
                 }
                 continue;
@@ -424,6 +430,7 @@ public sealed class UnfreeReader
                 Module = module,
                 Option = option,
                 NestedPriority = leafPriority,
+                ModuleRank = rank,
             });
         }
         foreach (var problem in result.Unresolved)
@@ -432,6 +439,7 @@ public sealed class UnfreeReader
             group.Add(new Candidate("config", definition.Value, null, definition, false, scope, configuration, group.Label, new SourceLocation(problem.File ?? module.Path ?? "", problem.Line))
             {
                 Module = module,
+                ModuleRank = rank,
                 Unknown = "this nixpkgs config is not known statically: " + problem.Reason,
             });
         }
@@ -446,7 +454,9 @@ public sealed class UnfreeReader
     {
         var priorities = option.Wrappers.Where(w => w.Kind == OptionWrapperKind.Priority).ToList();
         string? leaf = null;
-        if (isLeaf && priorities.Count > 0 && PredicateReader.Strip(option.ValueNode) is ApplySyntax apply && WrapperName(apply) is { } name && priorities[^1].Text.StartsWith(name, StringComparison.Ordinal))
+        // The setting's own wrapper sits between its value and the binding that names it.
+        var own = isLeaf ? option.ValueNode?.Ancestors().TakeWhile(a => a is not BindingSyntax).OfType<ApplySyntax>().Select(WrapperName).LastOrDefault(n => n is not null) : null;
+        if (own is not null && priorities.Count > 0 && priorities[^1].Text.StartsWith(own, StringComparison.Ordinal))
         {
             leaf = priorities[^1].Text;
             priorities.RemoveAt(priorities.Count - 1);
@@ -544,7 +554,11 @@ public sealed class UnfreeReader
                     : $"set it in the definition at {Where(winner)}, or give both the same priority";
             }
         }
-        foreach (var bySetting in candidates.Where(c => c.Effective is null).GroupBy(c => c.Setting))
+        // lib/modules.nix hands the definitions over with the modules in reverse order of collection
+        // (breadth first), each module's own in text order; nixpkgs' config type folds them with
+        // recursiveUpdate, so the last of that list wins: the first module collected.
+        var merged = candidates.OrderByDescending(c => c.ModuleRank).ThenBy(c => c.Sequence).ToList();
+        foreach (var bySetting in merged.Where(c => c.Effective is null).GroupBy(c => c.Setting))
         {
             var list = bySetting.ToList();
             if (bySetting.Key == "allowUnfreePackages")
@@ -562,10 +576,11 @@ public sealed class UnfreeReader
                     loser.Reason = $"{group.Release.Description}: home-manager up to release 23.05 gives nixpkgs.config the config of the pkgs passed to homeManagerConfiguration ({group.Label}) at normal priority, and its {loser.Setting} (false unless that pkgs was made with config.{loser.Setting} = true) wins (home-manager issue 2942); from release 23.11 this setting would be honoured";
                     loser.Fix = $"pass `pkgs = import {group.Input ?? "nixpkgs"} {{ system = ...; config.{loser.Setting} = true; }}` to homeManagerConfiguration (Set-NixUnfreeConfig -Configuration {group.Configuration?.Name} -AllowUnfree), use allowUnfreePredicate, or update home-manager to release-23.11 or later";
                     loser.Shadowed = true;
+                    loser.ShadowedByPkgs = true;
                 }
                 else
                 {
-                    loser.Reason = $"nixpkgs.config definitions do not merge {loser.Setting}: the one at {Where(winner)} is merged later and wins" + (winner.Condition is null ? "" : $" (when `{winner.Condition}` holds)");
+                    loser.Reason = $"nixpkgs.config definitions do not merge {loser.Setting}: one wins, and it is the one at {Where(winner)} (the module system merges the modules in reverse order of collection with recursiveUpdate)" + (winner.Condition is null ? "" : $" (when `{winner.Condition}` holds)");
                     loser.Fix = loser.Setting.EndsWith("Predicate", StringComparison.Ordinal) || loser.Setting == "permittedInsecurePackages"
                         ? $"merge both into the one at {Where(winner)}"
                         : $"remove one of them; the value that counts is the one at {Where(winner)}";
@@ -686,6 +701,7 @@ public sealed class UnfreeReader
         _rows.Add(new UnfreeSetting
         {
             Setting = $"import {target}",
+            ProblemId = "UnfreeImpureImport",
             Value = Evaluator.Short(inWith ? apply.Parent! : apply),
             Scope = isModuleFile ? UnfreeScope.Module : UnfreeScope.PackageSet,
             Configuration = configuration,
@@ -917,7 +933,11 @@ public sealed class UnfreeReader
 
         public string? UnreachedFix { get; private set; }
 
-        public void Add(Candidate candidate) => Candidates.Add(candidate);
+        public void Add(Candidate candidate)
+        {
+            candidate.Sequence = Candidates.Count;
+            Candidates.Add(candidate);
+        }
 
         public void Unreached(string reason, string fix)
         {
@@ -985,6 +1005,13 @@ public sealed class UnfreeReader
 
         public bool Pointless { get; set; }
 
+        public bool ShadowedByPkgs { get; set; }
+
+        /// <summary>The module's place in the order the module system collects modules (breadth first); -1 for the configuration's own root.</summary>
+        public int ModuleRank { get; set; }
+
+        public int Sequence { get; set; }
+
         public bool Unreached { get; set; }
 
         public UnfreeSetting? Row { get; set; }
@@ -1033,6 +1060,11 @@ public sealed class UnfreeReader
                 Line = Location?.Line ?? 0,
                 Flake = flake,
                 HomeManagerRelease = release,
+                ProblemId = Effective != false ? null
+                    : Pointless ? "UnfreePredicatePointless"
+                    : Shadowed && !ShadowedByPkgs ? "UnfreePredicateShadowed"
+                    : Unreached && Reason?.Contains("externally created instance", StringComparison.Ordinal) == true ? "UnfreeExternalPkgsWithConfig"
+                    : "UnfreeNotEffective",
             };
         }
 

@@ -81,6 +81,9 @@ public sealed class UnfreeSetting
     /// <summary>Which home-manager release the answer assumed, when it depends on it, and how it was learnt.</summary>
     public string? HomeManagerRelease { get; internal set; }
 
+    /// <summary>The finding id for Test-Flake when it does not take effect (<see cref="UnfreeChecks"/>), or null.</summary>
+    internal string? ProblemId { get; set; }
+
     /// <summary>The file relative to <see cref="Flake"/> with the line: <c>home.nix:4</c>.</summary>
     public string Location
     {

@@ -85,7 +85,7 @@ public class UnfreeEditCaseTests
         using var tree = new TempTree(("flake.nix", UnfreeReaderTests.System("./a.nix ./b.nix")),
             ("a.nix", "{ lib, ... }: { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ \"steam\" ]; }"),
             ("b.nix", "{ lib, ... }: { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ \"discord\" ]; }"));
-        Assert.Equal("{ lib, ... }: { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ \"discord\" \"spotify\" ]; }", Edit(tree, new UnfreeRequest { Packages = new[] { "spotify" } }, "b.nix"));
+        Assert.Equal("{ lib, ... }: { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ \"steam\" \"spotify\" ]; }", Edit(tree, new UnfreeRequest { Packages = new[] { "spotify" } }, "a.nix"));
     }
 
     [Fact]

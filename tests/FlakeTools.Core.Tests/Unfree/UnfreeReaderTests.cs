@@ -128,10 +128,10 @@ public class UnfreeReaderTests
             ("b.nix", "{ lib, ... }: { nixpkgs.config = { allowUnfreePredicate = p: lib.elem (lib.getName p) [ \"spotify\" ]; }; }"),
             ("c.nix", "{ lib, ... }: { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ \"discord\" ]; }"));
         var rows = Read(tree).Where(s => s.Setting == "allowUnfreePredicate").ToList();
-        // Breadth first: a.nix, b.nix, then c.nix (imported by a.nix): c.nix is merged last and wins.
-        Assert.Equal(new[] { "a.nix:1 False", "b.nix:1 False", "c.nix:1 True" }, rows.Select(r => $"{r.Location} {r.Effective}"));
+        // Collected breadth first (a.nix, b.nix, then c.nix that a.nix imports), merged in reverse: a.nix wins.
+        Assert.Equal(new[] { "a.nix:1 True", "b.nix:1 False", "c.nix:1 False" }, rows.Select(r => $"{r.Location} {r.Effective}"));
         Assert.Equal(new[] { "steam", "steam-run" }, rows[0].Packages);
-        Assert.Contains("c.nix:1", rows[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("a.nix:1", rows[2].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
