@@ -664,7 +664,19 @@ public sealed class UnfreeReader
                     _rows.Add(row);
                 }
             }
-            if (!isModuleFile && file.Path != _flake?.FlakePath) ReadLoneModuleDefinitions(file, files);
+            if (!isModuleFile && System.IO.Path.GetFileName(file.Path) == "config.nix" && SettingNames.Any(n => file.Tree.Text.Contains(n, StringComparison.Ordinal)))
+            {
+                // A nixpkgs config.nix kept in the repository (linked to ~/.config/nixpkgs by the user).
+                foreach (var row in LoneModule(file, files, UnfreeScope.ConfigFile, _directory))
+                {
+                    row.Effective = false;
+                    row.Reason = "a nixpkgs config.nix: nixpkgs reads it only as ~/.config/nixpkgs/config.nix or $NIXPKGS_CONFIG, in impure evaluation outside flakes; flake evaluation never reads it";
+                    row.Fix = $"for the flake's configurations, set {row.Setting} in their nixpkgs.config (Set-NixUnfreeConfig)";
+                    row.ProblemId = null;
+                    _rows.Add(row);
+                }
+            }
+            else if (!isModuleFile && file.Path != _flake?.FlakePath) ReadLoneModuleDefinitions(file, files);
         }
     }
 
