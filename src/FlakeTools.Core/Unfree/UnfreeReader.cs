@@ -570,6 +570,13 @@ public sealed class UnfreeReader
             winner.Effective = true;
             foreach (var loser in list.Take(list.Count - 1))
             {
+                if (SameValue(loser, winner))
+                {
+                    // The same value twice: whichever wins, this one holds.
+                    loser.Effective = true;
+                    if (winner.Location != loser.Location && !winner.Hidden) loser.Reason = $"the same value is set at {Where(winner)} too";
+                    continue;
+                }
                 loser.Effective = false;
                 if (winner.Hidden && group.Release is not null)
                 {
@@ -619,6 +626,15 @@ public sealed class UnfreeReader
             _rows.Add(candidate.Row);
         }
     }
+
+    private static bool SameValue(Candidate a, Candidate b)
+    {
+        if (a.Value is BoolValue x && b.Value is BoolValue y) return x.Value == y.Value;
+        if (a.Expression is null || b.Expression is null) return false;
+        return a.Condition == b.Condition && string.Equals(Squeeze(a.Expression.ToString()), Squeeze(b.Expression.ToString()), StringComparison.Ordinal);
+    }
+
+    private static string Squeeze(string text) => string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
 
     private string Where(Candidate candidate)
     {
