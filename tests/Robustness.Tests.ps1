@@ -140,6 +140,7 @@ exit 0
         'Get-FlakeLockEntry'  = @{ Recurse = $true }
         'Compare-FlakeLock'   = @{ ReferencePath = $originalLock; DifferencePath = '<lock>' }
         'Test-FlakeLock'      = @{ MaxAge = [timespan]::FromDays(30) }
+        'Set-NixUnfreeConfig' = @{ AllowUnfree = $true }
     }
     $script:plan = foreach ($name in $manifest.CmdletsToExport) {
         $command = Get-Command -Module FlakeTools -Name $name

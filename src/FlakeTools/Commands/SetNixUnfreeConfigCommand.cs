@@ -55,13 +55,16 @@ public sealed class SetNixUnfreeConfigCommand : FlakeCmdlet
         if (actions != 1)
         {
             var error = new ArgumentException("give exactly one of -AllowUnfree (or -AllowUnfree:$false), -Package or -Insecure");
-            ThrowTerminatingError(new ErrorRecord(error, "UnfreeChangeMissing", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(error, "UnfreeChangeMissing", ErrorCategory.InvalidArgument, CommandLineTarget()));
         }
         if (Remove && Package is null && Insecure is null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Remove goes with -Package or -Insecure; to stop allowing every unfree package use -AllowUnfree:$false"), "UnfreeChangeMissing", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Remove goes with -Package or -Insecure; to stop allowing every unfree package use -AllowUnfree:$false"), "UnfreeChangeMissing", ErrorCategory.InvalidArgument, CommandLineTarget()));
         }
     }
+
+    // What the command line named (the flake's path), as the target of an error about the command line.
+    private string CommandLineTarget() => string.Join(", ", ParameterSetName == LiteralPathSet ? LiteralPath : Path);
 
     /// <inheritdoc />
     protected override void ProcessRecord()
