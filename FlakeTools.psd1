@@ -30,6 +30,8 @@
         'Get-FlakeConfiguration'
         'Get-FlakeModule'
         'Test-Flake'
+        'Get-NixUnfreeConfig'
+        'Set-NixUnfreeConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

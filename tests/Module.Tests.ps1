@@ -12,6 +12,7 @@ BeforeDiscovery {
         @{ Command = 'Add-FlakeRegistryEntry'; Expect = "Add registry entry 'nixpkgs'"; Prepare = { param($d) Set-Content -LiteralPath (Join-Path $d 'registry.json') -Value '{"version":2,"flakes":[{"from":{"type":"indirect","id":"dotfiles"},"to":{"type":"path","path":"/srv/dotfiles"}}]}' }; Run = { param($d) Add-FlakeRegistryEntry -RegistryPath (Join-Path $d 'registry.json') nixpkgs github:NixOS/nixpkgs/nixos-24.05 -WhatIf -ErrorAction Stop } }
         @{ Command = 'Test-Flake'; Expect = 'Add follows: waybar.inputs.nixpkgs.follows'; Run = { param($d) Test-Flake -Path $d -Fix -WhatIf -ErrorAction Stop } }
         @{ Command = 'Remove-FlakeRegistryEntry'; Expect = 'Remove registry entry flake:dotfiles'; Prepare = { param($d) Set-Content -LiteralPath (Join-Path $d 'registry.json') -Value '{"version":2,"flakes":[{"from":{"type":"indirect","id":"dotfiles"},"to":{"type":"path","path":"/srv/dotfiles"}}]}' }; Run = { param($d) Remove-FlakeRegistryEntry -RegistryPath (Join-Path $d 'registry.json') dotfiles -WhatIf -ErrorAction Stop } }
+        @{ Command = 'Set-NixUnfreeConfig'; Expect = 'Set unfree: desktop: nixpkgs.config.allowUnfree = true'; Run = { param($d) Set-NixUnfreeConfig -Path $d -Configuration desktop -AllowUnfree -WhatIf -ErrorAction Stop } }
     )
 }
 

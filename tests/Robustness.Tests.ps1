@@ -143,6 +143,7 @@ exit 0
         'Compare-FlakeLock'   = @{ ReferencePath = $originalLock; DifferencePath = '<lock>' }
         'Test-FlakeLock'      = @{ MaxAge = [timespan]::FromDays(30) }
         'Test-Flake'          = @{ Fix = $true }
+        'Set-NixUnfreeConfig' = @{ AllowUnfree = $true }
     }
     $script:plan = foreach ($name in $manifest.CmdletsToExport) {
         $command = Get-Command -Module FlakeTools -Name $name

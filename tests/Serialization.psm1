@@ -213,6 +213,7 @@ $script:Produce = {
     Get-FlakeConfiguration -Path $Desktop, $Kahless
     Get-FlakeModule -Path $Desktop, $Kahless
     Get-FlakeRegistryEntry -Path $Kahless
+    Get-NixUnfreeConfig -Path $Kahless
     $settings = @{
         XDG_CONFIG_HOME = Join-Path $Registry 'config'
         XDG_CACHE_HOME = Join-Path $Registry 'cache'

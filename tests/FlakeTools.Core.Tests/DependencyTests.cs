@@ -48,7 +48,9 @@ public class DependencyTests
         // nix.registry in configurations: above both the registry files and the option definitions (Registries stays file-only).
         ["FlakeTools.Core.RegistrySettings"] = new[] { "FlakeTools.Core.Registries", "FlakeTools.Core.Settings", "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Project", "FlakeTools.Core.Flakes", "FlakeTools.Core.References" },
         // Test-Flake's checks are the top of Core: they read everything below and nothing reads them.
-        ["FlakeTools.Core.Checks"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.Locks", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO", "FlakeTools.Core.Registries", "FlakeTools.Core.Settings", "FlakeTools.Core.RegistrySettings" },
+        ["FlakeTools.Core.Checks"] = new[] { "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Project", "FlakeTools.Core.Locks", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO", "FlakeTools.Core.Registries", "FlakeTools.Core.Settings", "FlakeTools.Core.RegistrySettings", "FlakeTools.Core.Unfree" },
+        // Unfree settings stand on the module graph, the option definitions (Settings) and the reader.
+        ["FlakeTools.Core.Unfree"] = new[] { "FlakeTools.Core.Settings", "FlakeTools.Core.Configurations", "FlakeTools.Core.Evaluation", "FlakeTools.Core.Flakes", "FlakeTools.Core.Locks", "FlakeTools.Core.Project", "FlakeTools.Core.References", "FlakeTools.Core.Inputs", "FlakeTools.Core.IO" },
     };
 
     [Fact]
