@@ -19,12 +19,31 @@ BeforeAll {
 }
 
 Describe 'Test-Flake' {
+    It 'checks the registry and unfree areas too' {
+        # kahless: home.nix's allowUnfree is ignored (useGlobalPkgs), and its registry declarations are read.
+        $kahless = Join-Path $root 'examples/kahless'
+        @(Test-Flake -Path $kahless -Area Unfree).Id | Should -Contain 'UnfreeNotEffective'
+        $copy = (New-Item -ItemType Directory -Path (Join-Path $TestDrive "registry-$([guid]::NewGuid().ToString('N').Substring(0, 6))")).FullName
+        Copy-Item -Path (Join-Path $kahless '*') -Destination $copy -Recurse
+        @(Test-Flake -Path $copy -Area Registry) | Should -BeNullOrEmpty
+        # Registering an outputs argument that is no input: Nix takes it from the registry, and the declaration is an error.
+        $flake = Join-Path $copy 'flake.nix'
+        $text = [IO.File]::ReadAllText($flake)
+        [IO.File]::WriteAllText($flake, $text.Replace('home-manager, elgato }:', 'home-manager, elgato, ghost }:').Replace('nix.registry.elgato.flake = elgato;', "nix.registry.elgato.flake = elgato;`n          nix.registry.ghost.flake = ghost;"))
+        $finding = @(Test-Flake -Path $copy -Area Registry -Id RegistryInputNotDeclared)
+        $finding.Target | Should -Be 'ghost'
+        $finding.Severity | Should -Be 'Error'
+        $finding.Line | Should -Be 34
+        @(Test-Flake -Path $copy -Area Inputs -Id OutputsArgumentNotDeclared).Target | Should -Be 'ghost'
+        (Get-Command Test-Flake).Parameters['Area'].Attributes.Where({ $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }) | Should -Not -BeNullOrEmpty
+    }
+
     It 'writes Finding objects with every property set, grouped by area' {
         $findings = @(Test-Flake -Path (Join-Path $root 'examples/newcomer'))
         $findings | ForEach-Object { $_ | Should -BeOfType ([FlakeTools.Core.Project.Finding]) }
-        ($findings.Id | Sort-Object -Unique) | Should -Be @('ArgumentNotPassed', 'InputUnused', 'PinnedInputFollows')
+        ($findings.Id | Sort-Object -Unique) | Should -Be @('ArgumentNotPassed', 'InputUnused', 'PinnedInputFollows', 'UnfreeNoConfig')
         foreach ($finding in $findings) {
-            $finding.Area | Should -BeIn @('Parse', 'Lock', 'Inputs', 'Configurations')
+            $finding.Area | Should -BeIn @('Parse', 'Lock', 'Inputs', 'Configurations', 'Registry', 'Unfree')
             $finding.Message | Should -Not -BeNullOrEmpty
             $finding.Fix | Should -Not -BeNullOrEmpty
             $finding.Target | Should -Not -BeNullOrEmpty
@@ -111,7 +130,7 @@ Describe 'Test-Flake' {
     It '-Fix makes the mechanical edits, then writes what is left' {
         $path = New-Example newcomer
         $left = @(Test-Flake -Path $path -Fix -Confirm:$false)
-        ($left.Id | Sort-Object -Unique) | Should -Be @('InputUnused', 'PinnedInputFollows')
+        ($left.Id | Sort-Object -Unique) | Should -Be @('InputUnused', 'PinnedInputFollows', 'UnfreeNoConfig')
         $text = Get-Content -Raw -LiteralPath (Join-Path $path 'flake.nix')
         $expected = (Get-Content -Raw -LiteralPath (Join-Path $root 'examples/newcomer/flake.nix')).
             Replace('outputs = { self, nixpkgs, home-manager, hyprland, waybar }: {', 'outputs = { self, nixpkgs, home-manager, hyprland, waybar }@inputs: {').

@@ -50,18 +50,26 @@ Describe 'The README walkthrough' {
         $text | Should -Match 'home\.nix .*pkgs-unstable.* ExtraSpecialArgs'
         $text | Should -Match 'HomeManagerPkgs : the system''s pkgs \(useGlobalPkgs\)'
         $text | Should -Match 'Duplicate\s+elgato/nixpkgs'
+        # kahless's unfree: home.nix's allowUnfree is ignored (useGlobalPkgs), legacyPackages has no unfree, the fix imports it with config.
+        $text | Should -Match 'useGlobalPkgs = true'
+        $text | Should -Match 'nixpkgs-unstable\.legacyPackages is nixpkgs with its default config'
+        $text | Should -Match 'PackageSet\s+pkgs-unstable = import nixpkgs-unstable\s+True'
+        Get-Content -Raw -LiteralPath $transcript | Should -Match ([regex]::Escape('nix.registry.home-manager.flake = home-manager;'))
+        $text | Should -Match 'elgato\s+github:example/elgato-control'
 
         # The copies were fixed; examples/ itself was only read.
         $after = Get-ChildItem -LiteralPath (Join-Path $work 'examples') -File -Recurse | ForEach-Object { "$($_.FullName.Substring($work.Length))=$(Get-FileBytesHash $_.FullName)" }
         $after | Should -Be $before
-        @(Test-Flake -Path (Join-Path $work 'newcomer-fixed')).Id | Sort-Object -Unique | Should -Be @('PinnedInputFollows')
+        @(Test-Flake -Path (Join-Path $work 'newcomer-fixed')).Id | Sort-Object -Unique | Should -Be @('PinnedInputFollows', 'UnfreeNoConfig')
+        Get-Content -Raw (Join-Path $work 'kahless-unfree/flake.nix') | Should -Match '(?s)pkgs-unstable = import nixpkgs-unstable \{\s+system = "x86_64-linux";\s+config\.allowUnfree = true;\s+\};'
+        Get-Content -Raw (Join-Path $work 'kahless-unfree/flake.nix') | Should -Not -Match 'nix\.registry\.home-manager'
         Get-Content -Raw (Join-Path $work 'kahless-fixed/flake.nix') | Should -Match ([regex]::Escape('inputs.elgato.inputs.nixpkgs.follows = "nixpkgs";'))
         $fixed = Get-Content -Raw (Join-Path $work 'newcomer-fixed/flake.nix')
         $fixed | Should -Match ([regex]::Escape('outputs = { self, nixpkgs, home-manager, hyprland, waybar }@inputs: {'))
         $fixed | Should -Match ([regex]::Escape('specialArgs = { inherit inputs; };'))
         $fixed | Should -Match ([regex]::Escape('extraSpecialArgs = { inherit inputs; };'))
         if (Get-Command nix-instantiate -ErrorAction Ignore) {
-            foreach ($file in 'newcomer-fixed/flake.nix', 'newcomer-fixed/desktop.nix', 'newcomer-fixed/configuration.nix', 'kahless-fixed/flake.nix') {
+            foreach ($file in 'newcomer-fixed/flake.nix', 'newcomer-fixed/desktop.nix', 'newcomer-fixed/configuration.nix', 'kahless-fixed/flake.nix', 'kahless-unfree/flake.nix') {
                 $null = & nix-instantiate --parse (Join-Path $work $file) 2>&1
                 $LASTEXITCODE | Should -Be 0 -Because "$file must still parse"
             }

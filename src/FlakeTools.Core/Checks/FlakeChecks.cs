@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using FlakeTools.Core.Project;
+using FlakeTools.Core.Registries;
+using FlakeTools.Core.RegistrySettings;
+using FlakeTools.Core.Unfree;
 
 namespace FlakeTools.Core.Checks;
 
@@ -27,8 +30,8 @@ public static class FlakeChecks
         new(LockArea.Area, LockArea.Ids, LockArea.Check),
         new(InputCheck.Area, InputCheck.Ids, InputCheck.Check),
         new(ConfigurationCheck.Area, ConfigurationCheck.Ids, ConfigurationCheck.Check),
-        // Registry: new("Registry", <ids>, c => <RegistryCheck>.Check(c.Directory, c.Configurations)),
-        // Unfree:   new("Unfree", <ids>, c => <UnfreeCheck>.Check(c.Directory, c.Configurations)),
+        new(RegistryChecks.Area, RegistryChecks.Ids, c => RegistryChecks.Check(c.Directory, c.Configurations, new RegistryEnvironment(c.Environment))),
+        new(UnfreeChecks.Area, UnfreeChecks.Ids, c => UnfreeChecks.Check(c.Directory, c.Configurations, c.Reader)),
     };
 
     /// <summary>Every finding id of every area, with its area.</summary>

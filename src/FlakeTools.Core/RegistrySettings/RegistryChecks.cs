@@ -17,6 +17,13 @@ public static class RegistryChecks
     /// <summary>The area of every finding.</summary>
     public const string Area = "Registry";
 
+    /// <summary>The ids of the registry findings.</summary>
+    public static IReadOnlyList<string> Ids { get; } = new[]
+    {
+        "RegistryInputNotDeclared", "RegistryConflict", "RegistryNotExact", "RegistryShadowed",
+        "RegistryNixPathUnpinned", "RegistryReadOnly", "RegistryGlobalDisabled", "RegistryUnresolved",
+    };
+
     /// <summary>
     /// Checks the registry declarations of the flake at <paramref name="flakeDirectory"/>, whose
     /// configurations were read already. With <paramref name="environment"/>, the user, system and

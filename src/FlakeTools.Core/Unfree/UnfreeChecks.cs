@@ -12,6 +12,16 @@ namespace FlakeTools.Core.Unfree;
 /// </summary>
 public static class UnfreeChecks
 {
+    /// <summary>The area of every finding.</summary>
+    public const string Area = "Unfree";
+
+    /// <summary>The ids of the unfree findings.</summary>
+    public static IReadOnlyList<string> Ids { get; } = new[]
+    {
+        "UnfreeNotEffective", "UnfreePredicateShadowed", "UnfreePredicatePointless",
+        "UnfreeExternalPkgsWithConfig", "UnfreeNoConfig", "UnfreeImpureImport",
+    };
+
     /// <summary>
     /// Checks the unfree settings of the flake at <paramref name="flakeDirectory"/>, whose
     /// configurations were read already (<see cref="ConfigurationReader.ReadConfigurations"/>).
@@ -45,7 +55,7 @@ public static class UnfreeChecks
             {
                 Id = id,
                 Severity = severity,
-                Area = "Unfree",
+                Area = Area,
                 Message = $"{Describe(setting)}: {setting.Reason}",
                 Fix = setting.Fix ?? "",
                 Path = setting.Path.Length > 0 ? setting.Path : setting.Flake,
