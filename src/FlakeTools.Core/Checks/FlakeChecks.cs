@@ -31,7 +31,7 @@ public static class FlakeChecks
         new(InputCheck.Area, InputCheck.Ids, InputCheck.Check),
         new(ConfigurationCheck.Area, ConfigurationCheck.Ids, ConfigurationCheck.Check),
         new(RegistryChecks.Area, RegistryChecks.Ids, c => RegistryChecks.Check(c.Directory, c.Configurations, new RegistryEnvironment(c.Environment))),
-        new(UnfreeChecks.Area, UnfreeChecks.Ids, c => UnfreeChecks.Check(c.Directory, c.Configurations, c.Reader)),
+        new(UnfreeArea.Area, UnfreeChecks.Ids, UnfreeArea.Check),
     };
 
     /// <summary>Every finding id of every area, with its area.</summary>
