@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
 
@@ -21,12 +22,16 @@ public sealed class FlakeFile
     {
         Tree = tree;
         Path = path;
-        _diagnostics.AddRange(tree.Diagnostics);
+        // A tree parsed without a path (or under another) still reports as this file.
+        foreach (var diagnostic in tree.Diagnostics) _diagnostics.Add(diagnostic.FilePath == path ? diagnostic : diagnostic.WithFilePath(path));
         if (!tree.HasErrors) Read();
     }
 
-    /// <summary>Reads a flake from its text; <paramref name="path"/> is only used in messages.</summary>
-    public static FlakeFile Parse(string text, string? path = null) => new(SyntaxTree.Parse(text), path);
+    /// <summary>
+    /// Reads a flake from its text; <paramref name="path"/> is only a label: it goes into messages and
+    /// into every diagnostic's <see cref="Diagnostic.FilePath"/>, and is never read.
+    /// </summary>
+    public static FlakeFile Parse(string text, string? path = null) => new(SyntaxTree.Parse(text, path), path);
 
     internal static FlakeFile FromTree(SyntaxTree tree, string? path) => new(tree, path);
 
@@ -70,10 +75,11 @@ public sealed class FlakeFile
     public InputDeclaration? FindInput(string name) => _inputs.TryGetValue(name, out var input) ? input : null;
 
     /// <summary>The declaration at an input path such as <c>home-manager/nixpkgs</c>, or null.</summary>
-    public InputDeclaration? FindInputPath(IReadOnlyList<string> path)
+    public InputDeclaration? FindInputPath(InputPath path)
     {
-        if (path.Count == 0 || !_inputs.TryGetValue(path[0], out var current)) return null;
-        foreach (var name in path.Skip(1))
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.IsEmpty || !_inputs.TryGetValue(path[0], out var current)) return null;
+        foreach (var name in path.Segments.Skip(1))
         {
             if (!current.Inputs.TryGetValue(name, out var next)) return null;
             current = next;
@@ -336,6 +342,6 @@ public sealed class FlakeFile
     {
         var span = node.Span;
         var position = Tree.GetLinePosition(span.Start);
-        _diagnostics.Add(new Diagnostic(message, span, position.Line, position.Column, severity));
+        _diagnostics.Add(new Diagnostic(message, span, position.Line, position.Column, severity) { FilePath = Path });
     }
 }

@@ -98,7 +98,7 @@ public static class LockCheck
             foreach (var declaration in flake.Inputs.SelectMany(i => i.Descendants()).Where(d => d.Follows is not null))
             {
                 var entry = lockFile.Entry(declaration.InputPath, now, directory);
-                if (entry is null || entry.Follows == declaration.Follows) continue;
+                if (entry is null || entry.FollowsPath == declaration.FollowsPath) continue;
                 Add(FollowsOutOfDate, FindingSeverity.Warning, declaration.InputPath.ToString(),
                     $"flake.nix says it follows '{declaration.Follows}', the lock says {(entry.IsFollows ? $"'{entry.Follows}'" : "it has its own node")}",
                     "run nix flake lock to bring the lock up to date");

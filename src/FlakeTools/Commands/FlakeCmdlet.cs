@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.References;
@@ -210,7 +211,7 @@ public abstract class FlakeCmdlet : PSCmdlet
     {
         if (!source.Flake.HasErrors) return true;
         var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error);
-        var message = $"{source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix and try again.";
+        var message = $"{first.FilePath ?? source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix and try again.";
         WriteError(new ErrorRecord(new InvalidDataException(message), "FlakeParseError", ErrorCategory.ParserError, source.FlakePath));
         return false;
     }
@@ -336,10 +337,10 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// <see cref="FlakeEditor.NormalizeFollows"/>. A value must be one string ($null or '' is the
     /// empty follows). Throws <see cref="FlakeEditException"/> for anything else.
     /// </summary>
-    protected static List<KeyValuePair<string, string>> FollowsPairs(Hashtable? follows)
+    protected static List<KeyValuePair<InputPath, InputPath>> FollowsPairs(Hashtable? follows)
     {
         var pairs = new List<KeyValuePair<string, string>>();
-        if (follows is null) return pairs;
+        if (follows is null) return new List<KeyValuePair<InputPath, InputPath>>();
         foreach (DictionaryEntry entry in follows)
         {
             var key = entry.Key is PSObject { BaseObject: var k } ? k : entry.Key;
