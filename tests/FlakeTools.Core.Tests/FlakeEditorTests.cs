@@ -218,6 +218,41 @@ public class FlakeEditorTests
     }
 
     [Fact]
+    public void AnEditThatLeavesAVariableUndefinedIsRefused()
+    {
+        // `inherit "elgato";` reads the variable elgato as much as `inherit elgato;` does; without the
+        // argument, Nix refuses the file with "undefined variable 'elgato'". The guard compares the
+        // undefined variables before and after the edit.
+        var flake = Flake("{\n  inputs.elgato.url = \"github:o/r\";\n  outputs = { self, elgato }: { inherit \"elgato\"; };\n}\n");
+        Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
+        var error = Assert.Throws<FlakeEditException>(() => FlakeEditor.RemoveInput(flake, "elgato"));
+        Assert.Equal(FlakeEditError.InvalidEdit, error.Error);
+        Assert.Contains("(flake.nix:3:", error.Message);
+        Assert.Contains("undefined variable 'elgato'", error.Message);
+    }
+
+    [Fact]
+    public void AFileThatAlreadyHasAnUndefinedVariableStaysReadableAndEditable()
+    {
+        var flake = Flake("{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.05\";\n  outputs = { self, nixpkgs }: { x = typo; };\n}\n");
+        Assert.True(flake.HasErrors);
+        Assert.False(flake.HasStructuralErrors);
+        var undefined = Assert.Single(flake.Diagnostics, d => d.IsUndefinedVariable);
+        Assert.Equal((3, 38), (undefined.Line, undefined.Column));
+        Assert.Equal(new[] { "typo" }, flake.UndefinedVariables);
+        Assert.Equal("github:NixOS/nixpkgs/nixos-24.05", flake.FindInput("nixpkgs")!.Url);
+
+        var edited = FlakeEditor.SetReference(flake, InputPath.Of("nixpkgs"), FlakeReference.Parse("github:NixOS/nixpkgs/nixos-25.05"));
+        Assert.True(edited.Changed);
+        Assert.Contains("nixos-25.05", edited.Flake.Text);
+        var added = FlakeEditor.AddInput(edited.Flake, "waybar", FlakeReference.Parse("github:Alexays/Waybar"));
+        Assert.Equal(new[] { "typo" }, added.Flake.UndefinedVariables);
+        // The undefined b stays as it was; an edit that would add an undefined a is still refused.
+        var twice = Flake("{\n  inputs.a.url = \"github:o/r\";\n  outputs = { self, a }: { x = b; y = { inherit \"a\"; }; };\n}\n");
+        Assert.Contains("undefined variable 'a'", Assert.Throws<FlakeEditException>(() => FlakeEditor.RemoveInput(twice, "a")).Message);
+    }
+
+    [Fact]
     public void RemoveWarnsWhenOthersFollowTheInput()
     {
         var result = FlakeEditor.RemoveInput(Flake(TestFlakes.Read("deep-follows.nix")), "systems");

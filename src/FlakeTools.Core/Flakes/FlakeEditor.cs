@@ -406,7 +406,7 @@ public static class FlakeEditor
         {
             current = FlakeFile.FromTree(SyntaxEditor.RemoveFormal(formal), flake.Path);
         }
-        if (current.HasErrors) throw Unexpected(flake, $"removing input '{name}'");
+        if (current.HasStructuralErrors) throw Unexpected(flake, $"removing input '{name}'");
         return new FlakeEditResult(current, true, warnings);
     }
 
@@ -532,9 +532,9 @@ public static class FlakeEditor
 
     private static void EnsureValid(FlakeFile flake)
     {
-        if (flake.HasErrors)
+        if (flake.HasStructuralErrors)
         {
-            var first = flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            var first = flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
             throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not a valid flake ({At(flake, first)}: {first.Message}); fix it before editing it with FlakeTools");
         }
         if (flake.TopLevel is null) throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not an attribute set");
@@ -569,12 +569,37 @@ public static class FlakeEditor
         }
         // The guard of every write: whatever the parser and the flake reader know Nix refuses
         // (syntax, an attribute defined twice, url with follows...) must not be written.
-        if (result.Changed && result.Flake.HasErrors)
+        if (result.Changed && result.Flake.HasStructuralErrors)
         {
-            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
             throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({At(flake, first)}: {first.Message}); the file was left as it was");
         }
+        // Undefined variables the file had before stay its owner's business (it stays editable);
+        // one the edit would add is refused.
+        if (result.Changed && NewUndefinedVariable(flake, result.Flake) is { } added)
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({At(flake, added)}: {added.Message}); the file was left as it was");
+        }
         return result;
+    }
+
+    /// <summary>
+    /// An undefined variable of <paramref name="after"/> that <paramref name="before"/> did not have:
+    /// names are compared as a multiset (positions move with every edit), so a name undefined in
+    /// one more place than before counts as new. Null when the edit added none.
+    /// </summary>
+    private static Diagnostic? NewUndefinedVariable(FlakeFile before, FlakeFile after)
+    {
+        var known = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in before.UndefinedVariables) known[name] = known.GetValueOrDefault(name) + 1;
+        foreach (var diagnostic in after.Diagnostics.Where(d => d.IsUndefinedVariable))
+        {
+            var name = after.Text.Substring(diagnostic.Span.Start, diagnostic.Span.Length);
+            var left = known.GetValueOrDefault(name);
+            if (left == 0) return diagnostic;
+            known[name] = left - 1;
+        }
+        return null;
     }
 
     private static FlakeEditException Unexpected(FlakeFile flake, string what) =>

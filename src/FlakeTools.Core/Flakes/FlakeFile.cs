@@ -24,7 +24,9 @@ public sealed class FlakeFile
         Path = path;
         // A tree parsed without a path (or under another) still reports as this file.
         foreach (var diagnostic in tree.Diagnostics) _diagnostics.Add(diagnostic.FilePath == path ? diagnostic : diagnostic.WithFilePath(path));
-        if (!tree.HasErrors) Read();
+        // An undefined variable leaves the file well-formed: its inputs are read (and it can be
+        // edited, as long as the edit adds no new one; see FlakeEditor).
+        if (!HasStructuralErrors) Read();
     }
 
     /// <summary>
@@ -68,8 +70,19 @@ public sealed class FlakeFile
     /// <summary>Syntax errors and flake-level problems, in order.</summary>
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
-    /// <summary>Whether Nix would refuse the file (syntax errors or flake errors).</summary>
+    /// <summary>Whether Nix would refuse the file (syntax errors, undefined variables or flake errors).</summary>
     public bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>
+    /// Whether the file has an error other than an undefined variable (<see cref="Diagnostic.IsUndefinedVariable"/>):
+    /// one that keeps FlakeTools from reading its inputs or editing it. Nix refuses a file with an
+    /// undefined variable too, but the text is well-formed: FlakeTools reads it and edits it, and an
+    /// edit may not add an undefined variable of its own.
+    /// </summary>
+    public bool HasStructuralErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+
+    /// <summary>The names of the undefined variables, once per use (<c>x</c> twice when two places use an undefined <c>x</c>).</summary>
+    public IReadOnlyList<string> UndefinedVariables => _diagnostics.Where(d => d.IsUndefinedVariable).Select(d => Tree.Text.Substring(d.Span.Start, d.Span.Length)).ToList();
 
     /// <summary>The root input of that name, or null.</summary>
     public InputDeclaration? FindInput(string name) => _inputs.TryGetValue(name, out var input) ? input : null;

@@ -83,7 +83,7 @@ public static class LockCheck
                 $"follows '{entry.Follows}', which does not exist",
                 "point the follows at an existing input, or remove it, then run nix flake lock");
         }
-        if (flake is not null && !flake.HasErrors)
+        if (flake is not null && !flake.HasStructuralErrors)
         {
             var locked = lockFile.Root.Inputs.Keys.ToHashSet(StringComparer.Ordinal);
             foreach (var input in flake.Inputs.Where(i => !locked.Contains(i.Name)))

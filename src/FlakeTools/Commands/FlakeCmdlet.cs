@@ -209,8 +209,13 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// <summary>Writes an error when flake.nix has errors; returns whether it is usable.</summary>
     protected bool CheckParsed(FlakeSource source)
     {
-        if (!source.Flake.HasErrors) return true;
-        var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error);
+        if (!source.Flake.HasStructuralErrors)
+        {
+            // Well-formed, but Nix refuses it: say where; reading and editing it still work.
+            foreach (var undefined in source.Flake.Diagnostics.Where(d => d.IsUndefinedVariable)) WriteWarning($"{undefined.FilePath ?? source.FlakePath}:{undefined.Line}:{undefined.Column}: {undefined.Message}");
+            return true;
+        }
+        var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error && !d.IsUndefinedVariable);
         var message = $"{first.FilePath ?? source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix and try again.";
         WriteError(new ErrorRecord(new InvalidDataException(message), "FlakeParseError", ErrorCategory.ParserError, source.FlakePath));
         return false;
