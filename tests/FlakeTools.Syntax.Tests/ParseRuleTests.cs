@@ -46,6 +46,8 @@ public class ParseRuleTests
         ("a trailing comma in a pattern is fine", "{ a, }: a", Verdict.Accepts, Verdict.Accepts, Verdict.Accepts),
         ("@ needs a name", "{ a }@: a", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
         ("an empty pattern with @ is fine", "a@{ }: a", Verdict.Accepts, Verdict.Accepts, Verdict.Accepts),
+        ("one @ only", "x@{ }@y: 1", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
+        ("x.1 is x applied to the float .1", "x: x.1", Verdict.Accepts, Verdict.Accepts, Verdict.Accepts),
         ("a keyword is not an attribute name", "{ if = 1; }", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
         ("or is an attribute name", "{ or = 1; }", Verdict.Accepts, Verdict.Accepts, Verdict.Accepts),
         ("an extra semicolon", "x: { a = 1;; }", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
