@@ -134,6 +134,8 @@ public class ParseRuleTests
         ("an or default is checked", "a: a.b or c", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
         ("assert conditions are checked", "assert x; 1", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
         ("a path into a merged rec set sees its names", "{ a = rec { x = 1; }; a.y = x; }", Verdict.Accepts, Verdict.Accepts, Verdict.Accepts),
+        ("paths into one name are still checked", "{ a.b = 1; a.c = x; }", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
+        ("paths into a set merged with a plain literal are still checked", "{ a = { b = 1; }; a.c = x; }", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
         ("the global names of Nix 2.8", "[ builtins true false null import map toString throw abort baseNameOf dirOf derivation derivationStrict isNull removeAttrs fetchTarball fetchGit fetchMercurial fetchTree fromTOML placeholder scopedImport __curPos __currentSystem __currentTime __nixPath __storeDir __nixVersion __langVersion __add __foldl' __unsafeGetAttrPos ]", Verdict.Accepts, Verdict.Accepts, Verdict.Accepts),
         ("builtins' names without __ are not global", "[ attrNames ]", Verdict.Rejects, Verdict.Rejects, Verdict.Rejects),
         ("global names of newer Nix (and of settings 2.8 does not enable here)", "[ break __warn __traceVerbose __getFlake __parseFlakeRef __flakeRefToString __convertHash __readFileType __outputOf __addDrvOutputDependencies __exec __importNative __fetchClosure ]", Verdict.Accepts, Verdict.Rejects, Verdict.Accepts),

@@ -23,8 +23,9 @@ namespace FlakeTools.Syntax.Parsing;
 /// <item>the global names of Nix (<see cref="GlobalNames"/>).</item>
 /// </list>
 /// Deliberately lenient where Nix's answer depends on how sets merge: when one name is defined by
-/// several members of a set (<c>a = rec { x = 1; }; a.y = x;</c> puts <c>y</c> into the <c>rec</c>
-/// set, where <c>x</c> is bound), the values of those members are not checked. It runs only on
+/// several members of a set and one of them is a <c>rec { }</c> literal (<c>a = rec { x = 1; }; a.y = x;</c>
+/// puts <c>y</c> into the <c>rec</c> set, where <c>x</c> is bound), the values of those members are
+/// not checked. Other merged paths (<c>a.b = 1; a.c = x;</c>) are. It runs only on
 /// trees without syntax errors, and gives up silently (reporting nothing more) on nesting too deep
 /// for the stack.
 /// </summary>
@@ -83,24 +84,51 @@ internal sealed class ScopeCheck
         "__curPos",
     };
 
+    private static readonly List<RawDiagnostic> None = new();
+
     private readonly SyntaxTree _tree;
-    private readonly List<RawDiagnostic> _diagnostics = new();
-    private readonly Dictionary<string, int> _bound = new(StringComparer.Ordinal);
-    private int _unchecked; // > 0 under a `with` or a merged definition: nothing is reported
+    private List<RawDiagnostic>? _diagnostics;
+    // The names in scope (how many binders bind each), and the binders' names as one stack: a scope
+    // pushes its names and pops them when it ends. Both are kept per thread and reused, so that a
+    // check allocates (next to) nothing when it finds nothing.
+    private readonly Dictionary<string, int> _bound;
+    private readonly List<string> _scopes;
+    private readonly HashSet<string> _seen;
+    private int _unchecked; // > 0 under a merged definition: nothing is reported
     private bool _tooDeep;
 
-    private ScopeCheck(SyntaxTree tree)
+    [ThreadStatic]
+    private static ScopeCheck? s_cached;
+
+    private ScopeCheck(SyntaxTree tree, Dictionary<string, int> bound, List<string> scopes, HashSet<string> seen)
     {
         _tree = tree;
+        _bound = bound;
+        _scopes = scopes;
+        _seen = seen;
     }
 
     /// <summary>The undefined variables of a tree, in the order they are met.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<RawDiagnostic> Run(SyntaxTree tree, GreenNode root)
     {
-        var check = new ScopeCheck(tree);
-        check.Visit(root, 0);
-        return check._diagnostics;
+        var cached = s_cached;
+        s_cached = null; // not shared with a nested run on this thread
+        var check = cached is null
+            ? new ScopeCheck(tree, new Dictionary<string, int>(StringComparer.Ordinal), new List<string>(), new HashSet<string>(StringComparer.Ordinal))
+            : new ScopeCheck(tree, cached._bound, cached._scopes, cached._seen);
+        try
+        {
+            check.Visit(root, 0);
+        }
+        finally
+        {
+            check._bound.Clear();
+            check._scopes.Clear();
+            check._seen.Clear();
+            s_cached = check;
+        }
+        return check._diagnostics ?? None;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -155,32 +183,40 @@ internal sealed class ScopeCheck
         if (_unchecked > 0 || identifier.Children.Length == 0 || identifier.Children[0] is not GreenToken token) return;
         var name = token.Text;
         if (_bound.ContainsKey(name) || GlobalNames.Contains(name)) return;
-        _diagnostics.Add(new RawDiagnostic(offset + token.LeadingWidth, name.Length,
+        (_diagnostics ??= new List<RawDiagnostic>()).Add(new RawDiagnostic(offset + token.LeadingWidth, name.Length,
             $"undefined variable '{name}': no let, rec set, function argument or inherit binds it here, and no 'with' encloses it; Nix refuses the file ('undefined variable'): define it, or fix its spelling"));
     }
 
     // ---------------- scopes ----------------
 
+    /// <summary>Puts the names pushed since <paramref name="mark"/> in scope.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Bind(List<string> names)
+    private void Bind(int mark)
     {
-        foreach (var name in names) _bound[name] = _bound.TryGetValue(name, out var count) ? count + 1 : 1;
+        for (var i = mark; i < _scopes.Count; i++)
+        {
+            var name = _scopes[i];
+            _bound[name] = _bound.TryGetValue(name, out var count) ? count + 1 : 1;
+        }
     }
 
+    /// <summary>Ends the scope of the names pushed since <paramref name="mark"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Unbind(List<string> names)
+    private void Unbind(int mark)
     {
-        foreach (var name in names)
+        for (var i = mark; i < _scopes.Count; i++)
         {
+            var name = _scopes[i];
             var count = _bound[name] - 1;
             if (count == 0) _bound.Remove(name); else _bound[name] = count;
         }
+        _scopes.RemoveRange(mark, _scopes.Count - mark);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void VisitLambda(GreenNode lambda, int offset)
     {
-        var names = new List<string>(4);
+        var mark = _scopes.Count;
         GreenNode? body = null;
         int bodyOffset = 0;
         GreenNode? pattern = null;
@@ -190,17 +226,17 @@ internal sealed class ScopeCheck
         {
             if (child is GreenNode node)
             {
-                if (node.Kind == SyntaxKind.Identifier && names.Count == 0 && pattern is null && body is null) AddIdentifier(names, node);
+                if (node.Kind == SyntaxKind.Identifier && _scopes.Count == mark && pattern is null && body is null) AddIdentifier(_scopes, node);
                 else if (node.Kind == SyntaxKind.Pattern && pattern is null && body is null) { pattern = node; patternOffset = childOffset; }
                 else { body = node; bodyOffset = childOffset; }
             }
             childOffset += child.FullWidth;
         }
-        if (pattern is not null) PatternNames(pattern, names);
-        Bind(names);
+        if (pattern is not null) PatternNames(pattern, _scopes);
+        Bind(mark);
         if (pattern is not null) VisitDefaults(pattern, patternOffset);
         if (body is not null) Visit(body, bodyOffset);
-        Unbind(names);
+        Unbind(mark);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -288,9 +324,10 @@ internal sealed class ScopeCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void VisitBindings(GreenNode node, int offset, bool recursive)
     {
-        var names = new List<string>();
-        Dictionary<string, int>? definitions = null;
-        // First: names the set defines, and plain inherits checked in the scope around it.
+        var mark = _scopes.Count;
+        HashSet<string>? merged = null; // first names defined by several members (allocated only then)
+        HashSet<string>? recursiveValue = null; // first names of members whose value is a `rec { }` literal
+        // First: the names the set defines, and plain inherits checked in the scope around it.
         var childOffset = offset;
         foreach (var child in node.Children)
         {
@@ -300,19 +337,20 @@ internal sealed class ScopeCheck
                 {
                     if (FirstName(member, childOffset) is { } name)
                     {
-                        definitions ??= new Dictionary<string, int>(StringComparer.Ordinal);
-                        definitions[name] = definitions.TryGetValue(name, out var count) ? count + 1 : 1;
-                        if (recursive) names.Add(name);
+                        if (!_seen.Add(name)) (merged ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                        if (IsRecursiveSetValue(member)) (recursiveValue ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                        if (recursive) _scopes.Add(name);
                     }
                 }
                 else if (member.Kind == SyntaxKind.Inherit)
                 {
-                    InheritNames(member, childOffset, names, recursive);
+                    InheritNames(member, childOffset, recursive);
                 }
             }
             childOffset += child.FullWidth;
         }
-        if (recursive) Bind(names);
+        _seen.Clear();
+        if (recursive) Bind(mark);
         childOffset = offset;
         foreach (var child in node.Children)
         {
@@ -320,10 +358,12 @@ internal sealed class ScopeCheck
             {
                 if (member.Kind == SyntaxKind.Binding)
                 {
-                    var merged = definitions is not null && FirstName(member, childOffset) is { } name && definitions[name] > 1;
-                    if (merged) _unchecked++;
-                    VisitBinding(member, childOffset);
-                    if (merged) _unchecked--;
+                    // Paths merged into a `rec { }` literal are evaluated in its scope: not checked.
+                    var isMerged = merged is not null && recursiveValue is not null && FirstName(member, childOffset) is { } name
+                        && merged.Contains(name) && recursiveValue.Contains(name);
+                    if (isMerged) _unchecked++;
+                    VisitChildren(member, childOffset); // its attribute path (interpolations) and value
+                    if (isMerged) _unchecked--;
                 }
                 else if (member.Kind == SyntaxKind.Inherit)
                 {
@@ -336,26 +376,33 @@ internal sealed class ScopeCheck
             }
             childOffset += child.FullWidth;
         }
-        if (recursive) Unbind(names);
+        if (recursive) Unbind(mark);
     }
 
-    /// <summary>A binding's attribute path (its interpolations) and its value.</summary>
+    /// <summary>Whether a binding's value is a <c>rec { }</c> literal (in parentheses or not).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void VisitBinding(GreenNode binding, int offset)
+    private static bool IsRecursiveSetValue(GreenNode binding)
     {
+        GreenNode? value = null;
         foreach (var child in binding.Children)
         {
-            if (child is GreenNode node) Visit(node, offset);
-            offset += child.FullWidth;
+            if (child is GreenNode node && node.Kind != SyntaxKind.AttrPath) { value = node; break; }
         }
+        while (value is { Kind: SyntaxKind.Parenthesized })
+        {
+            GreenNode? inner = null;
+            foreach (var child in value.Children) if (child is GreenNode node) { inner = node; break; }
+            value = inner;
+        }
+        return value is { Kind: SyntaxKind.AttrSet } && IsRecursive(value) && value.Children[0].Kind == SyntaxKind.RecKeyword;
     }
 
     /// <summary>
-    /// The names of an <c>inherit</c>: added to <paramref name="names"/> (when the set is recursive);
-    /// for a plain <c>inherit x;</c>, <c>x</c> is also a use in the scope around the set.
+    /// The names of an <c>inherit</c>: pushed as the set's names (when the set is recursive); for a
+    /// plain <c>inherit x;</c>, <c>x</c> is also a use in the scope around the set.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void InheritNames(GreenNode inherit, int offset, List<string> names, bool recursive)
+    private void InheritNames(GreenNode inherit, int offset, bool recursive)
     {
         var fromSource = false;
         foreach (var child in inherit.Children)
@@ -365,7 +412,7 @@ internal sealed class ScopeCheck
                 if (node.Kind == SyntaxKind.InheritFrom) fromSource = true;
                 else if (StaticName(node, offset) is { } name)
                 {
-                    if (recursive) names.Add(name);
+                    if (recursive) _scopes.Add(name);
                     if (!fromSource) UseName(name, node, offset);
                 }
             }
@@ -396,7 +443,7 @@ internal sealed class ScopeCheck
         var last = node.LastToken();
         var start = offset + (first?.LeadingWidth ?? 0);
         var length = Math.Max(0, node.FullWidth - (first?.LeadingWidth ?? 0) - (last?.TrailingWidth ?? 0));
-        _diagnostics.Add(new RawDiagnostic(start, length,
+        (_diagnostics ??= new List<RawDiagnostic>()).Add(new RawDiagnostic(start, length,
             $"undefined variable '{name}': 'inherit {name};' reads '{name}' from the scope around this set or let, and nothing there binds it; Nix refuses the file ('undefined variable'): define it, or write 'inherit (source) {name};'"));
     }
 
