@@ -103,6 +103,19 @@ Describe 'Get-FlakeInput' {
         $err[0].TargetObject | Should -BeLike '*flake.nix'
     }
 
+    It 'lists the inputs of a flake with an undefined variable, warning where it is' {
+        # Nix refuses the file ("undefined variable 'typo'"), but it is well-formed: it is read, and Set-FlakeInput can still fix it.
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'undefined') -Force
+        Set-Content -LiteralPath (Join-Path $dir 'flake.nix') -Value "{`n  inputs.nixpkgs.url = `"github:NixOS/nixpkgs`";`n  outputs = { self, nixpkgs }: { x = typo; };`n}`n" -NoNewline
+        $inputs = Get-FlakeInput -Path $dir -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $inputs.Name | Should -Be 'nixpkgs'
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "$(Join-Path $dir 'flake.nix'):3:38: undefined variable 'typo'*"
+        Set-FlakeInput -Path $dir -Name nixpkgs -Ref nixos-24.05 -WarningAction SilentlyContinue
+        (Get-Content -Raw -LiteralPath (Join-Path $dir 'flake.nix')) | Should -BeLike '*github:NixOS/nixpkgs/nixos-24.05*typo*'
+    }
+
     It 'lists every input when one reference cannot be read, warning about that one' {
         $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'oneodd') -Force
         $text = "{`n  inputs = {`n    nixpkgs.url = github:NixOS/nixpkgs/nixos-24.05;`n    broken.url = `"github:owner`";`n    branch.url = `"github:owner/repo/fix/some-branch`";`n  };`n  outputs = { self, ... }: { };`n}`n"

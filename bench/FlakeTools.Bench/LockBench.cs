@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Json;
 using FlakeTools.Core.Locks;
 
 namespace FlakeTools.Bench;
@@ -103,6 +104,6 @@ internal static class LockBench
         }
         nodes["root"] = new JsonObject { ["inputs"] = rootInputs };
         var document = new JsonObject { ["nodes"] = nodes, ["root"] = "root", ["version"] = 7 };
-        return LockJson.Serialize(JsonNode.Parse(document.ToJsonString()));
+        return NixJson.Serialize(JsonNode.Parse(document.ToJsonString())) + "\n";
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Json;
 using FlakeTools.Core.Locks;
 
 namespace FlakeTools.Bench;
@@ -87,7 +88,7 @@ internal static class LockShapesBench
         }
         nodes["nixpkgs"] = Github("NixOS");
         nodes["root"] = new JsonObject { ["inputs"] = new JsonObject { ["nixpkgs"] = "nixpkgs", ["x"] = "n0a", ["y"] = "n0b" } };
-        return LockJson.Serialize(new JsonObject { ["nodes"] = nodes, ["root"] = "root", ["version"] = 7 });
+        return NixJson.Serialize(new JsonObject { ["nodes"] = nodes, ["root"] = "root", ["version"] = 7 }) + "\n";
     }
 
     /// <summary>A chain: each node's input <c>next</c> is the next node; each also follows the root's nixpkgs.</summary>
@@ -104,6 +105,6 @@ internal static class LockShapesBench
         }
         nodes["nixpkgs"] = Github("NixOS");
         nodes["root"] = new JsonObject { ["inputs"] = new JsonObject { ["nixpkgs"] = "nixpkgs", ["next"] = "n0" } };
-        return LockJson.Serialize(new JsonObject { ["nodes"] = nodes, ["root"] = "root", ["version"] = 7 });
+        return NixJson.Serialize(new JsonObject { ["nodes"] = nodes, ["root"] = "root", ["version"] = 7 }) + "\n";
     }
 }

@@ -25,6 +25,21 @@ public sealed record Diagnostic(string Message, TextSpan Span, int Line, int Col
     /// <summary>The file the text came from, or null when it came from no file (or it is not known).</summary>
     public string? FilePath { get; init; }
 
+    /// <summary>
+    /// What kind of problem, for code that treats one kind apart: <see cref="UndefinedVariableId"/>, or
+    /// null for the others (syntax errors and the other parse-time checks).
+    /// </summary>
+    public string? Id { get; init; }
+
+    /// <summary>
+    /// The <see cref="Id"/> of a variable that nothing binds (<c>undefined variable 'x'</c>): Nix refuses
+    /// the file before evaluating it, but the text is well-formed.
+    /// </summary>
+    public const string UndefinedVariableId = Parsing.ScopeCheck.UndefinedVariableId;
+
+    /// <summary>Whether this is an undefined variable (<see cref="UndefinedVariableId"/>).</summary>
+    public bool IsUndefinedVariable => Id == UndefinedVariableId;
+
     /// <summary>A copy that names <paramref name="filePath"/> as the file.</summary>
     public Diagnostic WithFilePath(string? filePath) => this with { FilePath = filePath };
 

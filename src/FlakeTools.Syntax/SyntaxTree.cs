@@ -120,13 +120,20 @@ public sealed class SyntaxTree
 
     private IReadOnlyList<Diagnostic> ToDiagnostics(List<RawDiagnostic> raw, List<(GreenNode Node, int Offset)> checkTargets)
     {
+        // Scopes are checked only in well-formed text: in broken text they would guess.
+        var wellFormed = raw.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
         ParseChecks.Run(this, checkTargets, raw);
-        if (raw.Count == 0) return Array.Empty<Diagnostic>();
-        var result = new List<Diagnostic>(raw.Count);
-        foreach (var item in raw.Count == 1 ? raw : (IEnumerable<RawDiagnostic>)raw.OrderBy(d => d.Start))
+        var undefined = wellFormed ? ScopeCheck.Run(this, _green) : null;
+        var count = raw.Count + (undefined?.Count ?? 0);
+        if (count == 0) return Array.Empty<Diagnostic>();
+        var items = new List<(RawDiagnostic Raw, string? Id)>(count);
+        foreach (var item in raw) items.Add((item, null));
+        if (undefined is not null) foreach (var item in undefined) items.Add((item, ScopeCheck.UndefinedVariableId));
+        var result = new List<Diagnostic>(count);
+        foreach (var (item, id) in count == 1 ? items : (IEnumerable<(RawDiagnostic Raw, string? Id)>)items.OrderBy(d => d.Raw.Start))
         {
             var position = GetLinePosition(item.Start);
-            result.Add(new Diagnostic(item.Message, new TextSpan(item.Start, item.Length), position.Line, position.Column, item.Severity) { FilePath = FilePath });
+            result.Add(new Diagnostic(item.Message, new TextSpan(item.Start, item.Length), position.Line, position.Column, item.Severity) { FilePath = FilePath, Id = id });
         }
         return result;
     }

@@ -32,13 +32,15 @@ public class DependencyTests
     {
         ["FlakeTools.Core.Inputs"] = Array.Empty<string>(),
         ["FlakeTools.Core.IO"] = Array.Empty<string>(),
+        // JSON in the form Nix writes it (flake.lock, registry.json): shared by the siblings, knows none of them.
+        ["FlakeTools.Core.Json"] = Array.Empty<string>(),
         ["FlakeTools.Core.Processes"] = Array.Empty<string>(),
         ["FlakeTools.Core.References"] = new[] { "FlakeTools.Core.Inputs" },
         ["FlakeTools.Core.Nix"] = new[] { "FlakeTools.Core.Processes", "FlakeTools.Core.IO" },
         ["FlakeTools.Core.Flakes"] = new[] { "FlakeTools.Core.Inputs", "FlakeTools.Core.References", "FlakeTools.Core.IO" },
-        ["FlakeTools.Core.Locks"] = new[] { "FlakeTools.Core.Inputs", "FlakeTools.Core.References", "FlakeTools.Core.IO" },
+        ["FlakeTools.Core.Locks"] = new[] { "FlakeTools.Core.Inputs", "FlakeTools.Core.References", "FlakeTools.Core.IO", "FlakeTools.Core.Json" },
         // The registries read and write registry.json and ask nix to pin; they know no flake.nix or lock.
-        ["FlakeTools.Core.Registries"] = new[] { "FlakeTools.Core.References", "FlakeTools.Core.IO", "FlakeTools.Core.Nix", "FlakeTools.Core.Processes" },
+        ["FlakeTools.Core.Registries"] = new[] { "FlakeTools.Core.References", "FlakeTools.Core.IO", "FlakeTools.Core.Json", "FlakeTools.Core.Nix", "FlakeTools.Core.Processes" },
         // The static reader knows Nix, not flakes: it reads files, nothing else of Core.
         ["FlakeTools.Core.Evaluation"] = new[] { "FlakeTools.Core.IO" },
         // Configurations stand on the reader and on the flake (inputs, with their lock data).

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 using FlakeTools.Tests;
 using Xunit;
@@ -13,8 +14,8 @@ public class FlakeEditorTests
 {
     private static FlakeFile Flake(string text) => FlakeFile.Parse(text, "flake.nix");
 
-    private static KeyValuePair<string, string>[] Follows(params string[] pairs) =>
-        pairs.Select(p => p.Split('=')).Select(p => new KeyValuePair<string, string>(p[0], p[1])).ToArray();
+    private static List<KeyValuePair<InputPath, InputPath>> Follows(params string[] pairs) =>
+        FlakeEditor.NormalizeFollows(pairs.Select(p => p.Split('=')).Select(p => new KeyValuePair<string, string>(p[0], p[1])));
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(TestPaths.SharedFixtures!, name, "flake.nix"));
 
@@ -91,10 +92,10 @@ public class FlakeEditorTests
         var before = Fixture("hostname");
         var flake = Flake(before);
         var reference = flake.FindInput("hyprland")!.Reference!.WithRef("v0.30.0");
-        var result = FlakeEditor.SetReference(flake, "hyprland", reference);
+        var result = FlakeEditor.SetReference(flake, InputPath.Parse("hyprland"), reference);
         Assert.Equal(before.Replace("github:hyprwm/Hyprland/v0.29.1", "github:hyprwm/Hyprland/v0.30.0"), result.Flake.Text);
         Assert.True(result.Changed);
-        Assert.False(FlakeEditor.SetReference(result.Flake, "hyprland", reference).Changed);
+        Assert.False(FlakeEditor.SetReference(result.Flake, InputPath.Parse("hyprland"), reference).Changed);
     }
 
     [Fact]
@@ -102,10 +103,10 @@ public class FlakeEditorTests
     {
         var before = TestFlakes.Read("attrset-reference.nix");
         var flake = Flake(before);
-        var result = FlakeEditor.SetReference(flake, "nixpkgs", flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-25.05"));
+        var result = FlakeEditor.SetReference(flake, InputPath.Parse("nixpkgs"), flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-25.05"));
         Assert.Equal(before.Replace("ref = \"nixos-24.05\";", "ref = \"nixos-25.05\";"), result.Flake.Text);
 
-        var pinned = FlakeEditor.SetReference(result.Flake, "nixpkgs", result.Flake.FindInput("nixpkgs")!.Reference!.WithRev("0123456789abcdef0123456789abcdef01234567"));
+        var pinned = FlakeEditor.SetReference(result.Flake, InputPath.Parse("nixpkgs"), result.Flake.FindInput("nixpkgs")!.Reference!.WithRev("0123456789abcdef0123456789abcdef01234567"));
         // github takes a branch or a commit, not both (Nix refuses the pair): the commit replaces the branch.
         Assert.Equal(before.Replace("ref = \"nixos-24.05\";", "rev = \"0123456789abcdef0123456789abcdef01234567\";"), pinned.Flake.Text);
     }
@@ -123,7 +124,7 @@ public class FlakeEditorTests
     {
         var text = "{\n  inputs.x." + before + " # pinned\n  inputs.y.url = github:c/d;\n  outputs = { self, ... }: { };\n}\n";
         var flake = Flake(text);
-        var result = FlakeEditor.SetReference(flake, "x", flake.FindInput("x")!.Reference!.WithRef(newRef));
+        var result = FlakeEditor.SetReference(flake, InputPath.Parse("x"), flake.FindInput("x")!.Reference!.WithRef(newRef));
         Assert.Equal(text.Replace(before, after), result.Flake.Text);
         Assert.Equal(newRef, result.Flake.FindInput("x")!.Reference!.Ref);
         Assert.False(result.Flake.HasErrors);
@@ -134,11 +135,11 @@ public class FlakeEditorTests
     {
         var before = TestFlakes.Read("odd-references.nix");
         var flake = Flake(before);
-        var result = FlakeEditor.SetReference(flake, "secrets", flake.FindInput("secrets")!.Reference!.WithRef("fix/x"));
+        var result = FlakeEditor.SetReference(flake, InputPath.Parse("secrets"), flake.FindInput("secrets")!.Reference!.WithRef("fix/x"));
         Assert.Equal(before.Replace("ref = \"main\";", "ref = \"fix/x\";"), result.Flake.Text);
-        var scp = FlakeEditor.SetReference(flake, "scp", flake.FindInput("scp")!.Reference!.WithRef("dev"));
+        var scp = FlakeEditor.SetReference(flake, InputPath.Parse("scp"), flake.FindInput("scp")!.Reference!.WithRef("dev"));
         Assert.Equal(before.Replace("url = \"git@host:me/y.git\";", "url = \"git@host:me/y.git\";\n      ref = \"dev\";"), scp.Flake.Text);
-        var unquoted = FlakeEditor.SetReference(flake, "nixpkgs", flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-25.05"));
+        var unquoted = FlakeEditor.SetReference(flake, InputPath.Parse("nixpkgs"), flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-25.05"));
         Assert.Equal(before.Replace("nixpkgs.url = github:NixOS/nixpkgs/nixos-24.05;", "nixpkgs.url = github:NixOS/nixpkgs/nixos-25.05;"), unquoted.Flake.Text);
     }
 
@@ -146,7 +147,7 @@ public class FlakeEditorTests
     public void SetReferenceOnAFollowsInputReplacesTheFollows()
     {
         var before = TestFlakes.Read("deep-follows.nix");
-        var result = FlakeEditor.SetReference(Flake(before), "nixpkgs-stable", FlakeReference.Parse("github:NixOS/nixpkgs/nixos-24.05"));
+        var result = FlakeEditor.SetReference(Flake(before), InputPath.Parse("nixpkgs-stable"), FlakeReference.Parse("github:NixOS/nixpkgs/nixos-24.05"));
         Assert.Equal(before.Replace("nixpkgs-stable.follows = \"nixpkgs\";", "nixpkgs-stable.url = \"github:NixOS/nixpkgs/nixos-24.05\";"), result.Flake.Text);
         Assert.Contains(result.Warnings, w => w.Contains("followed 'nixpkgs'"));
     }
@@ -156,32 +157,32 @@ public class FlakeEditorTests
     {
         var before = TestFlakes.Read("block-nested.nix");
         var flake = Flake(before);
-        var result = FlakeEditor.SetIsFlake(flake, "theme", true);
+        var result = FlakeEditor.SetIsFlake(flake, InputPath.Parse("theme"), true);
         Assert.Equal(before.Replace("flake = false;", "flake = true;"), result.Flake.Text);
-        var nixpkgs = FlakeEditor.SetIsFlake(flake, "nixpkgs", false);
+        var nixpkgs = FlakeEditor.SetIsFlake(flake, InputPath.Parse("nixpkgs"), false);
         Assert.Equal(before.Replace("url = \"github:NixOS/nixpkgs/nixos-unstable\";\n", "url = \"github:NixOS/nixpkgs/nixos-unstable\";\n      flake = false;\n"), nixpkgs.Flake.Text);
-        Assert.False(FlakeEditor.SetIsFlake(flake, "theme", false).Changed);
+        Assert.False(FlakeEditor.SetIsFlake(flake, InputPath.Parse("theme"), false).Changed);
     }
 
     [Fact]
     public void SetFollowsInTheStyleOfTheInput()
     {
         var kahless = Fixture("kahless");
-        var flat = FlakeEditor.SetFollows(Flake(kahless), "elgato", "nixpkgs", "nixpkgs");
+        var flat = FlakeEditor.SetFollows(Flake(kahless), InputPath.Parse("elgato/nixpkgs"), InputPath.Parse("nixpkgs"));
         Assert.Equal(kahless.Replace("  inputs.elgato.url = \"github:waxlamp/elgato/flakes\";\n", "  inputs.elgato.url = \"github:waxlamp/elgato/flakes\";\n  inputs.elgato.inputs.nixpkgs.follows = \"nixpkgs\";\n"), flat.Flake.Text);
 
         var nested = TestFlakes.Read("block-nested.nix");
-        var block = FlakeEditor.SetFollows(Flake(nested), "theme", "nixpkgs", "nixpkgs");
+        var block = FlakeEditor.SetFollows(Flake(nested), InputPath.Parse("theme/nixpkgs"), InputPath.Parse("nixpkgs"));
         Assert.Equal(nested.Replace("      flake = false;\n", "      flake = false;\n      inputs.nixpkgs.follows = \"nixpkgs\";\n"), block.Flake.Text);
 
         var deep = TestFlakes.Read("deep-follows.nix");
-        var changed = FlakeEditor.SetFollows(Flake(deep), "hyprland", "hyprlang/systems", "nixpkgs");
+        var changed = FlakeEditor.SetFollows(Flake(deep), InputPath.Parse("hyprland/hyprlang/systems"), InputPath.Parse("nixpkgs"));
         Assert.Equal(deep.Replace("hyprlang.inputs.systems.follows = \"systems\";", "hyprlang.inputs.systems.follows = \"nixpkgs\";"), changed.Flake.Text);
 
-        var added = FlakeEditor.SetFollows(Flake(deep), "hyprland", "aquamarine/nixpkgs", "nixpkgs");
+        var added = FlakeEditor.SetFollows(Flake(deep), InputPath.Parse("hyprland/aquamarine/nixpkgs"), InputPath.Parse("nixpkgs"));
         Assert.Equal(deep.Replace("    hyprland.inputs.aquamarine.inputs.hyprutils.follows = \"hyprland/hyprutils\";\n", "    hyprland.inputs.aquamarine.inputs.hyprutils.follows = \"hyprland/hyprutils\";\n    hyprland.inputs.aquamarine.inputs.nixpkgs.follows = \"nixpkgs\";\n"), added.Flake.Text);
 
-        var empty = FlakeEditor.SetFollows(Flake(kahless), "home-manager", "nixpkgs", "");
+        var empty = FlakeEditor.SetFollows(Flake(kahless), InputPath.Parse("home-manager/nixpkgs"), InputPath.Parse(""));
         Assert.Equal(kahless.Replace("inputs.nixpkgs.follows = \"nixpkgs\";", "inputs.nixpkgs.follows = \"\";"), empty.Flake.Text);
     }
 
@@ -214,6 +215,41 @@ public class FlakeEditorTests
         Assert.Contains("line 23 (home-manager.lib.homeManagerConfiguration", error.Message);
         // kahless passes elgato on with `inherit elgato;`: a use too.
         Assert.Contains("(inherit elgato;)", Assert.Throws<FlakeEditException>(() => FlakeEditor.RemoveInput(Flake(Fixture("kahless")), "elgato")).Message);
+    }
+
+    [Fact]
+    public void AnEditThatLeavesAVariableUndefinedIsRefused()
+    {
+        // `inherit "elgato";` reads the variable elgato as much as `inherit elgato;` does; without the
+        // argument, Nix refuses the file with "undefined variable 'elgato'". The guard compares the
+        // undefined variables before and after the edit.
+        var flake = Flake("{\n  inputs.elgato.url = \"github:o/r\";\n  outputs = { self, elgato }: { inherit \"elgato\"; };\n}\n");
+        Assert.False(flake.HasErrors, string.Join("; ", flake.Diagnostics));
+        var error = Assert.Throws<FlakeEditException>(() => FlakeEditor.RemoveInput(flake, "elgato"));
+        Assert.Equal(FlakeEditError.InvalidEdit, error.Error);
+        Assert.Contains("(flake.nix:2:", error.Message); // the line in the file as the edit would leave it
+        Assert.Contains("undefined variable 'elgato'", error.Message);
+    }
+
+    [Fact]
+    public void AFileThatAlreadyHasAnUndefinedVariableStaysReadableAndEditable()
+    {
+        var flake = Flake("{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.05\";\n  outputs = { self, nixpkgs }: { x = typo; };\n}\n");
+        Assert.True(flake.HasErrors);
+        Assert.False(flake.HasStructuralErrors);
+        var undefined = Assert.Single(flake.Diagnostics, d => d.IsUndefinedVariable);
+        Assert.Equal((3, 38), (undefined.Line, undefined.Column));
+        Assert.Equal(new[] { "typo" }, flake.UndefinedVariables);
+        Assert.Equal("github:NixOS/nixpkgs/nixos-24.05", flake.FindInput("nixpkgs")!.Url);
+
+        var edited = FlakeEditor.SetReference(flake, InputPath.Of("nixpkgs"), FlakeReference.Parse("github:NixOS/nixpkgs/nixos-25.05"));
+        Assert.True(edited.Changed);
+        Assert.Contains("nixos-25.05", edited.Flake.Text);
+        var added = FlakeEditor.AddInput(edited.Flake, "waybar", FlakeReference.Parse("github:Alexays/Waybar"));
+        Assert.Equal(new[] { "typo" }, added.Flake.UndefinedVariables);
+        // The undefined b stays as it was; an edit that would add an undefined a is still refused.
+        var twice = Flake("{\n  inputs.a.url = \"github:o/r\";\n  outputs = { self, a }: { x = b; y = { inherit \"a\"; }; };\n}\n");
+        Assert.Contains("undefined variable 'a'", Assert.Throws<FlakeEditException>(() => FlakeEditor.RemoveInput(twice, "a")).Message);
     }
 
     [Fact]
@@ -262,11 +298,11 @@ public class FlakeEditorTests
             expected["elgato"] = new JsonObject { ["url"] = "github:waxlamp/elgato/flakes", ["flake"] = false, ["inputs"] = new JsonObject { ["nixpkgs"] = new JsonObject { ["follows"] = "nixpkgs" } } };
             Assert.Equal(TestFlakes.Canonical(expected), TestFlakes.Canonical(Evaluate(added)));
 
-            var bumped = FlakeEditor.SetReference(added, "hyprland", FlakeReference.Parse("github:hyprwm/Hyprland/v0.30.0")).Flake;
+            var bumped = FlakeEditor.SetReference(added, InputPath.Parse("hyprland"), FlakeReference.Parse("github:hyprwm/Hyprland/v0.30.0")).Flake;
             expected["hyprland"]!["url"] = "github:hyprwm/Hyprland/v0.30.0";
             Assert.Equal(TestFlakes.Canonical(expected), TestFlakes.Canonical(Evaluate(bumped)));
 
-            var followed = FlakeEditor.SetFollows(bumped, "waybar", "flake-utils/systems", "").Flake;
+            var followed = FlakeEditor.SetFollows(bumped, InputPath.Parse("waybar/flake-utils/systems"), InputPath.Parse("")).Flake;
             expected["waybar"]!["inputs"]!["flake-utils"] = new JsonObject { ["inputs"] = new JsonObject { ["systems"] = new JsonObject { ["follows"] = "" } } };
             Assert.Equal(TestFlakes.Canonical(expected), TestFlakes.Canonical(Evaluate(followed)));
 

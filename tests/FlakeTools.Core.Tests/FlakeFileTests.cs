@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Tests;
 using Xunit;
 
@@ -101,7 +102,7 @@ public class FlakeFileTests
         Assert.Equal((5, 5), (hyprland.Line, hyprland.Column));
         Assert.Equal(new[] { "hyprland/nixpkgs", "hyprland/hyprlang", "hyprland/hyprlang/nixpkgs", "hyprland/hyprlang/systems", "hyprland/aquamarine", "hyprland/aquamarine/hyprutils" },
             hyprland.Descendants().Select(d => d.InputPath.ToString()));
-        Assert.Equal("", flake.FindInputPath(new[] { "crane", "nixpkgs" })!.Follows);
+        Assert.Equal("", flake.FindInputPath(InputPath.Of(new[] { "crane", "nixpkgs" }))!.Follows);
         var stable = flake.FindInput("nixpkgs-stable")!;
         Assert.Equal("nixpkgs", stable.Follows);
         Assert.Null(stable.Reference);
@@ -214,11 +215,43 @@ public class FlakeFileTests
         Assert.Contains(flake.Diagnostics, d => d.Line == 4 && d.Message.StartsWith("input 'broken': 'github:owner' is not a valid flake reference"));
 
         // Edits of the other inputs, and of the broken one itself, still work.
-        var edited = FlakeEditor.SetReference(flake, "nixpkgs", flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-24.05")).Flake;
+        var edited = FlakeEditor.SetReference(flake, InputPath.Parse("nixpkgs"), flake.FindInput("nixpkgs")!.Reference!.WithRef("nixos-24.05")).Flake;
         Assert.Contains("nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.05\";", edited.Text);
-        var fixedBroken = FlakeEditor.SetReference(edited, "broken", References.FlakeReference.Parse("github:owner/repo")).Flake;
+        var fixedBroken = FlakeEditor.SetReference(edited, InputPath.Parse("broken"), References.FlakeReference.Parse("github:owner/repo")).Flake;
         Assert.Null(fixedBroken.FindInput("broken")!.ReferenceError);
         Assert.Equal("github:owner/repo", fixedBroken.FindInput("broken")!.Url);
+    }
+
+    [Fact]
+    public void EveryDiagnosticNamesTheFileItCameFrom()
+    {
+        // A syntax error, a parse-time check and a flake-level problem: each carries the path, and
+        // prints as path:line:column.
+        var syntax = FlakeFile.Parse("{\n  inputs.a.url = ;\n}\n", "/etc/nixos/flake.nix");
+        var twice = FlakeFile.Parse("{ description = \"a\";\n  description = \"b\"; }", "/etc/nixos/flake.nix");
+        var flakeLevel = FlakeFile.Parse("{ inputs.a.url = \"github:o\"; outputs = 1; }", "/etc/nixos/flake.nix");
+        foreach (var flake in new[] { syntax, twice, flakeLevel })
+        {
+            Assert.NotEmpty(flake.Diagnostics);
+            Assert.All(flake.Diagnostics, d => Assert.Equal("/etc/nixos/flake.nix", d.FilePath));
+            Assert.All(flake.Diagnostics, d => Assert.StartsWith($"/etc/nixos/flake.nix:{d.Line}:{d.Column}: ", d.ToString()));
+        }
+        Assert.Equal(2, twice.Diagnostics.Single().Line);
+        // The tree of an edit keeps the path too.
+        var edited = FlakeEditor.SetReference(flakeLevel, InputPath.Parse("a"), References.FlakeReference.Parse("github:o/r")).Flake;
+        Assert.All(edited.Diagnostics, d => Assert.Equal("/etc/nixos/flake.nix", d.FilePath));
+        Assert.Equal("/etc/nixos/flake.nix", edited.Tree.FilePath);
+        // Text from no file has none.
+        Assert.All(FlakeFile.Parse("{ foo = 1; }").Diagnostics, d => Assert.Null(d.FilePath));
+    }
+
+    [Fact]
+    public void AnEditRefusedForAnInvalidFileSaysFileLineAndColumn()
+    {
+        var flake = FlakeFile.Parse("{ inputs.a.url = \"github:o/r\";\n  x = ; }", "/srv/f/flake.nix");
+        var error = Assert.Throws<FlakeEditException>(() => FlakeEditor.SetIsFlake(flake, InputPath.Parse("a"), false));
+        Assert.Equal(FlakeEditError.FlakeInvalid, error.Error);
+        Assert.Contains("(/srv/f/flake.nix:2:7: ", error.Message);
     }
 
     [Fact]

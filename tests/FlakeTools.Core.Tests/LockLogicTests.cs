@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.Project;
 using FlakeTools.Core.Nix;
@@ -111,7 +112,7 @@ public class LockLogicTests
         Assert.All(findings.Where(f => f.Id == LockCheck.Stale), f => Assert.Equal(FindingSeverity.Warning, f.Severity));
 
         var changed = FlakeEditor.AddInput(flake, "elgato", References.FlakeReference.Parse("github:waxlamp/elgato")).Flake;
-        changed = FlakeEditor.SetFollows(changed, "waybar", "nixpkgs", "nixpkgs").Flake;
+        changed = FlakeEditor.SetFollows(changed, InputPath.Parse("waybar/nixpkgs"), InputPath.Parse("nixpkgs")).Flake;
         var more = LockCheck.Check(Example, changed, null, DateTimeOffset.UtcNow);
         Assert.Contains(more, f => f.Id == LockCheck.NotInLock && f.Target == "elgato" && f.Severity == FindingSeverity.Error);
         Assert.Contains(more, f => f.Id == LockCheck.FollowsOutOfDate && f.Target == "waybar/nixpkgs");

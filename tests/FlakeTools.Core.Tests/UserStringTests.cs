@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.Nix;
 using FlakeTools.Core.Processes;
 using FlakeTools.Core.References;
@@ -69,6 +70,34 @@ public class UserStringTests
         Assert.Equal(FlakeEditError.InvalidFollows, Assert.Throws<FlakeEditException>(() => FlakeEditor.NormalizeFollows(new[] { Pair(key, value) })).Error);
     }
 
+    [Theory]
+    [InlineData("a", "./", "a")]
+    [InlineData("a.b/c", "./", "a/b/c")]
+    [InlineData("a.b", "/", "a.b")]
+    [InlineData("", "/", null)]
+    [InlineData("a//b", "/", null)]
+    [InlineData("/a", "/", null)]
+    [InlineData("a.", "./", null)]
+    public void InputPathsAsUsersTypeThemKeepEveryStep(string text, string separators, string? expected)
+    {
+        var ok = InputPath.TryParseExact(text, separators, out var path);
+        Assert.Equal(expected is not null, ok);
+        if (ok) Assert.Equal(expected, path.ToString());
+        else Assert.True(path.IsEmpty);
+    }
+
+    [Fact]
+    public void AFollowsIsReadAsTheInputPathNixReadsFromIt()
+    {
+        // Nix drops empty steps of a follows ("a//b" is a/b); an edit that asks for a/b sees it done.
+        var flake = FlakeFile.Parse("{ inputs.x.url = \"github:o/r\"; inputs.x.inputs.n.follows = \"a//b\"; outputs = _: { }; }", "flake.nix");
+        var n = flake.FindInputPath(InputPath.Parse("x/n"))!;
+        Assert.Equal("a//b", n.Follows);
+        Assert.Equal(InputPath.Of(new[] { "a", "b" }), n.FollowsPath);
+        Assert.False(FlakeEditor.SetFollows(flake, InputPath.Parse("x/n"), InputPath.Parse("a/b")).Changed);
+        Assert.Equal(FlakeEditError.InvalidFollows, Assert.Throws<FlakeEditException>(() => FlakeEditor.SetFollows(flake, InputPath.Parse("x/n"), InputPath.Of("my.input"))).Error);
+    }
+
     [Fact]
     public void FollowsAreNormalisedToSlashPathsAndSorted()
     {
@@ -106,18 +135,18 @@ public class UserStringTests
     [Fact]
     public void AReservedWordAsAFollowsKeyIsQuoted()
     {
-        var result = FlakeEditor.AddInput(Hostname(), "foo", FlakeReference.Parse("github:o/r"), follows: new[] { Pair("if", "nixpkgs"), Pair("rec", "") });
+        var result = FlakeEditor.AddInput(Hostname(), "foo", FlakeReference.Parse("github:o/r"), follows: FlakeEditor.NormalizeFollows(new[] { Pair("if", "nixpkgs"), Pair("rec", "") }));
         Assert.Contains("foo.inputs.\"if\".follows = \"nixpkgs\";", result.Flake.Text);
-        Assert.Equal("nixpkgs", result.Flake.FindInputPath(new[] { "foo", "if" })!.Follows);
-        Assert.Equal("", result.Flake.FindInputPath(new[] { "foo", "rec" })!.Follows);
+        Assert.Equal("nixpkgs", result.Flake.FindInputPath(InputPath.Of(new[] { "foo", "if" }))!.Follows);
+        Assert.Equal("", result.Flake.FindInputPath(InputPath.Of(new[] { "foo", "rec" }))!.Follows);
     }
 
     [Fact]
     public void FollowsOnANonFlakeAndOnItselfAreWarnedAbout()
     {
-        var flake = FlakeEditor.SetIsFlake(Hostname(), "waybar", false).Flake;
-        Assert.Contains(FlakeEditor.SetFollows(flake, "waybar", "nixpkgs", "").Warnings, w => w.Contains("flake = false"));
-        Assert.Contains(FlakeEditor.SetFollows(Hostname(), "hyprland", "nixpkgs", "hyprland").Warnings, w => w.Contains("itself"));
+        var flake = FlakeEditor.SetIsFlake(Hostname(), InputPath.Parse("waybar"), false).Flake;
+        Assert.Contains(FlakeEditor.SetFollows(flake, InputPath.Parse("waybar/nixpkgs"), InputPath.Parse("")).Warnings, w => w.Contains("flake = false"));
+        Assert.Contains(FlakeEditor.SetFollows(Hostname(), InputPath.Parse("hyprland/nixpkgs"), InputPath.Parse("hyprland")).Warnings, w => w.Contains("itself"));
     }
 
     [Theory]

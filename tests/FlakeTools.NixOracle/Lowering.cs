@@ -208,10 +208,13 @@ public sealed class Lowering
 
     private DAttrName AttrName(SyntaxNode part)
     {
+        // Static exactly when Nix's parser makes it static: an identifier, a string without
+        // interpolation, or `${"a"}` (a plain string inside ${ }). `"${"a"}"` folds to a constant
+        // here but is a dynamic name to Nix (an ExprConcatStrings).
         var name = AttrPathSyntax.GetStaticName(part);
         if (name is not null) return new DAttrName(name, null);
         var expression = part.Kind == SyntaxKind.Interpolation ? Expr(part.ChildNodes().First()) : Expr(part);
-        return expression is DString constant ? new DAttrName(constant.Value, null) : new DAttrName(null, expression);
+        return new DAttrName(null, expression);
     }
 
     private DAttrs Bindings(IEnumerable<SyntaxNode> members, bool recursive, bool allowDynamic)

@@ -21,7 +21,8 @@ public class EditTests
     {
         var fresh = SyntaxTree.Parse(edited.Text);
         Assert.Equal(SyntaxDump.Dump(fresh.Root), SyntaxDump.Dump(edited.Root));
-        Assert.False(edited.HasErrors);
+        // The snippets use free variables (a, f, x): only the grammar is in question here.
+        Assert.DoesNotContain(edited.Diagnostics, d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
     }
 
     [Fact]

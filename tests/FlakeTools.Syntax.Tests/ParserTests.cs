@@ -15,7 +15,8 @@ public class ParserTests
     private static string Lower(string text)
     {
         var tree = SyntaxTree.Parse(text);
-        Assert.False(tree.HasErrors, string.Join("; ", tree.Diagnostics));
+        // The snippets use free variables (a, f, x): only the grammar is in question here.
+        Assert.DoesNotContain(tree.Diagnostics, d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
         return new Lowering("/base", "/home").Lower(tree).Print();
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.Project;
 using FlakeTools.Syntax;
 
@@ -69,8 +70,9 @@ public static class InputCheck
 
         foreach (var declaration in all.Where(d => d.Follows is { Length: > 0 }))
         {
-            var segments = declaration.Follows!.Split('/', StringSplitOptions.RemoveEmptyEntries);
-            var first = segments.Length > 0 ? segments[0] : "";
+            // The path Nix reads ("a//b" is a/b).
+            var target = declaration.FollowsPath ?? InputPath.Empty;
+            var first = target.RootInput;
             if (flake.FindInput(first) is null && !(formalNames.Contains(first) && first != "self"))
             {
                 var names = string.Join(", ", flake.Inputs.Select(i => i.Name));
@@ -78,11 +80,11 @@ public static class InputCheck
                     $"'{declaration.InputPath}' follows \"{declaration.Follows}\", but the flake has no input '{first}': nix flake lock fails",
                     $"follow one of the inputs ({names}), or declare '{first}'");
             }
-            else if (segments.Length > 1 && context.Lock is { } lockFile && lockFile.Resolve(new[] { first }) is not null && lockFile.Resolve(segments) is null
-                     && flake.FindInputPath(segments) is null)
+            else if (target.Count > 1 && context.Lock is { } lockFile && lockFile.Resolve(target.Take(1)) is not null && lockFile.Resolve(target) is null
+                     && flake.FindInputPath(target) is null)
             {
                 Add(FollowsTargetMissing, FindingSeverity.Error, declaration.InputPath.ToString(), declaration.Line,
-                    $"'{declaration.InputPath}' follows \"{declaration.Follows}\", but the locked '{first}' has no input '{string.Join("/", segments.Skip(1))}'",
+                    $"'{declaration.InputPath}' follows \"{declaration.Follows}\", but the locked '{first}' has no input '{target.Skip(1)}'",
                     $"follow an input '{first}' has (Get-FlakeLockEntry -Recurse lists them), or '{first}' itself");
             }
         }

@@ -36,7 +36,7 @@ public sealed class SourceFiles
         {
             try
             {
-                var tree = SyntaxTree.Parse(TextFile.Read(full));
+                var tree = SyntaxTree.Parse(TextFile.Read(full), full);
                 ParsedCount++;
                 file = new SourceFile(full, tree, null);
                 _byTree[tree] = file;

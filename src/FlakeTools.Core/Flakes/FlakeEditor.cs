@@ -118,40 +118,44 @@ public static class FlakeEditor
     }
 
     /// <summary>
-    /// Checks and normalises follows given by a user, as (key, target) pairs: a key is an input path
+    /// Checks and reads follows given by a user, as (key, target) pairs: a key is an input path
     /// below the input, <c>nixpkgs</c> or <c>hyprland/nixpkgs</c> (<c>.</c> also separates steps);
     /// a target is <c>""</c> (the empty follows) or an input path from the root whose steps match
     /// Nix's <c>[a-zA-Z][a-zA-Z0-9_-]*</c> (Nix refuses anything else there). Keys that name the
     /// same input (<c>a.b</c> and <c>a/b</c>) are refused: they would define one attribute twice.
-    /// Returns the pairs sorted by key, keys written with <c>/</c>.
+    /// Returns the pairs as input paths, sorted by key (<see cref="InputPath.CompareTo"/>).
     /// </summary>
-    public static List<KeyValuePair<string, string>> NormalizeFollows(IEnumerable<KeyValuePair<string, string>> follows)
+    public static List<KeyValuePair<InputPath, InputPath>> NormalizeFollows(IEnumerable<KeyValuePair<string, string>> follows)
     {
-        var result = new Dictionary<string, (string Target, string Given)>(StringComparer.Ordinal);
+        var result = new Dictionary<InputPath, (InputPath Target, string Given)>();
         foreach (var (key, target) in follows)
         {
-            var steps = key.Split('.', '/');
-            if (key.Length == 0 || steps.Any(s => s.Length == 0))
+            if (!InputPath.TryParseExact(key, "./", out var path))
             {
                 throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows key '{Printable(key)}' has an empty step: a key names an input of the input, such as nixpkgs or hyprland/nixpkgs");
             }
-            if (steps.FirstOrDefault(s => s.Any(char.IsControl)) is { } control)
+            if (key.Any(char.IsControl))
             {
                 throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows key '{Printable(key)}' holds a control character (a line break, tab...)");
             }
-            var normal = string.Join("/", steps);
-            if (result.TryGetValue(normal, out var other))
+            if (result.TryGetValue(path, out var other))
             {
-                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows keys '{Printable(other.Given)}' and '{Printable(key)}' name the same input ({normal}); give it once");
+                throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows keys '{Printable(other.Given)}' and '{Printable(key)}' name the same input ({path}); give it once");
             }
-            if (target.Length > 0 && target.Split('/').FirstOrDefault(s => !FlakeIdPattern.IsMatch(s)) is { } bad)
+            var targetPath = InputPath.Empty;
+            if (target.Length > 0)
             {
-                throw new FlakeEditException(FlakeEditError.InvalidFollows,
-                    $"the follows target '{Printable(target)}' (for {normal}) is not an input path Nix accepts: '{Printable(bad)}' must match [a-zA-Z][a-zA-Z0-9_-]*, steps are separated by one '/', and '' is the empty follows");
+                var valid = InputPath.TryParseExact(target, "/", out targetPath);
+                if (!valid || targetPath.Segments.FirstOrDefault(s => !FlakeIdPattern.IsMatch(s)) is { } bad)
+                {
+                    var step = valid ? targetPath.Segments.First(s => !FlakeIdPattern.IsMatch(s)) : "";
+                    throw new FlakeEditException(FlakeEditError.InvalidFollows,
+                        $"the follows target '{Printable(target)}' (for {path}) is not an input path Nix accepts: '{Printable(step)}' must match [a-zA-Z][a-zA-Z0-9_-]*, steps are separated by one '/', and '' is the empty follows");
+                }
             }
-            result[normal] = (target, key);
+            result[path] = (targetPath, key);
         }
-        return result.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new KeyValuePair<string, string>(p.Key, p.Value.Target)).ToList();
+        return result.OrderBy(p => p.Key).Select(p => new KeyValuePair<InputPath, InputPath>(p.Key, p.Value.Target)).ToList();
     }
 
     /// <summary>A user string as it can be shown in one line of a message (line breaks and other controls escaped).</summary>
@@ -176,19 +180,24 @@ public static class FlakeEditor
     // ---------------- edits ----------------
 
     /// <summary>Adds an input (and names it in the <c>outputs</c> arguments when they are listed).</summary>
-    public static FlakeEditResult AddInput(FlakeFile flake, string name, FlakeReference reference, bool? isFlake = null, IReadOnlyList<KeyValuePair<string, string>>? follows = null) =>
-        Guarded(flake, $"adding input '{name}'", () => AddInputCore(flake, name, reference, isFlake, follows));
+    /// <remarks><paramref name="follows"/>: (input path below the new input, target) pairs, as <see cref="NormalizeFollows"/> gives them.</remarks>
+    public static FlakeEditResult AddInput(FlakeFile flake, string name, FlakeReference reference, bool? isFlake = null, IReadOnlyList<KeyValuePair<InputPath, InputPath>>? follows = null) =>
+        Guarded(flake, $"adding input '{name}'", () => AddInputCore(flake, name, reference, isFlake, follows ?? Array.Empty<KeyValuePair<InputPath, InputPath>>()));
 
-    private static FlakeEditResult AddInputCore(FlakeFile flake, string name, FlakeReference reference, bool? isFlake, IReadOnlyList<KeyValuePair<string, string>>? follows)
+    private static FlakeEditResult AddInputCore(FlakeFile flake, string name, FlakeReference reference, bool? isFlake, IReadOnlyList<KeyValuePair<InputPath, InputPath>> follows)
     {
         EnsureValid(flake);
         CheckInputName(name);
         if (flake.FindInput(name) is not null) throw new FlakeEditException(FlakeEditError.InputExists, $"input '{name}' already exists in {Where(flake)}; use Set-FlakeInput to change it");
         var top = flake.TopLevel!;
-        follows = NormalizeFollows(follows ?? Array.Empty<KeyValuePair<string, string>>());
+        if (follows.Select(f => f.Key).Distinct().Count() != follows.Count || follows.Any(f => f.Key.IsEmpty))
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidFollows, "each follows key names one input of the new input, once");
+        }
+        var inputPath = InputPath.Of(name);
         var warnings = new List<string>();
         if (InputNameWarning(name) is { } nameWarning) warnings.Add(nameWarning);
-        warnings.AddRange(follows.Select(f => FollowsWarning(name, f.Key, f.Value, isFlake != false)).OfType<string>());
+        warnings.AddRange(follows.Select(f => FollowsWarning(inputPath.Concat(f.Key), f.Value, isFlake != false)).OfType<string>());
         // outputs = { self, nixpkgs }: takes exactly the inputs it lists. A name that is not a Nix
         // identifier (my.input, if, 1x) cannot be listed there, so the function must take `...`.
         var listable = NixString.IsIdentifier(name);
@@ -201,7 +210,7 @@ public static class FlakeEditor
         // What the new input says, as (relative attribute path, value) pairs.
         var parts = new List<(string[] Path, string Value)> { (new[] { "url" }, NixString.Quote(reference.ToUrl())) };
         if (isFlake == false) parts.Add((new[] { "flake" }, "false"));
-        foreach (var (path, target) in follows) parts.Add((FollowsPath(path), NixString.Quote(target)));
+        foreach (var (path, target) in follows) parts.Add((path.FollowsAttributePath().ToArray(), NixString.Quote(target.ToString())));
 
         var block = top.Bindings.FirstOrDefault(b => b.AttrPath.StaticNames is ["inputs"] && FlakeFile.Unwrap(b.Value) is AttrSetSyntax);
         SyntaxTree tree;
@@ -237,19 +246,18 @@ public static class FlakeEditor
         }
         var added = result.FindInput(name);
         if (added?.Reference is null || !added.Reference.Equals(reference)) throw Unexpected(flake, $"adding input '{name}'");
-        if (follows.Any(f => result.FindInputPath(new[] { name }.Concat(SplitPath(f.Key)).ToList())?.Follows != f.Value)) throw Unexpected(flake, $"adding the follows of '{name}'");
+        if (follows.Any(f => result.FindInputPath(inputPath.Concat(f.Key))?.FollowsPath != f.Value)) throw Unexpected(flake, $"adding the follows of '{name}'");
         return new FlakeEditResult(result, true, warnings);
     }
 
-    /// <summary>A warning for a follows that Nix takes but that cannot do what it seems to.</summary>
-    private static string? FollowsWarning(string name, string overridePath, string target, bool isFlake)
+    /// <summary>A warning for a follows (of the input at <paramref name="key"/>) that Nix takes but that cannot do what it seems to.</summary>
+    private static string? FollowsWarning(InputPath key, InputPath target, bool rootIsFlake)
     {
-        var key = string.Join("/", new[] { name }.Concat(SplitPath(overridePath)));
-        if (!isFlake && overridePath.Length > 0)
+        if (!rootIsFlake && key.Count > 1)
         {
-            return $"input '{name}' has flake = false: Nix reads no flake.nix from it, so it has no input '{overridePath}' to follow '{target}'";
+            return $"input '{key.RootInput}' has flake = false: Nix reads no flake.nix from it, so it has no input '{key.Skip(1)}' to follow '{target}'";
         }
-        if (target.Length > 0 && (target == key || key.StartsWith(target + "/", StringComparison.Ordinal)))
+        if (!target.IsEmpty && key.StartsWith(target))
         {
             return $"'{key}' follows '{target}', which is itself or contains it: Nix cannot lock that (an input following itself)";
         }
@@ -257,10 +265,10 @@ public static class FlakeEditor
     }
 
     /// <summary>Points an input (or an override such as <c>home-manager/nixpkgs</c>) at another reference, in the form it is written in.</summary>
-    public static FlakeEditResult SetReference(FlakeFile flake, string inputPath, FlakeReference reference) =>
+    public static FlakeEditResult SetReference(FlakeFile flake, InputPath inputPath, FlakeReference reference) =>
         Guarded(flake, $"setting the url of '{inputPath}'", () => SetReferenceCore(flake, inputPath, reference));
 
-    private static FlakeEditResult SetReferenceCore(FlakeFile flake, string inputPath, FlakeReference reference)
+    private static FlakeEditResult SetReferenceCore(FlakeFile flake, InputPath inputPath, FlakeReference reference)
     {
         EnsureValid(flake);
         var input = Find(flake, inputPath);
@@ -291,15 +299,15 @@ public static class FlakeEditor
             tree = Insert(flake, input, new[] { "url" }, NixString.Quote(reference.ToUrl()));
         }
         var result = FlakeFile.FromTree(tree, flake.Path);
-        if (result.FindInputPath(SplitPath(inputPath))?.Reference?.Equals(reference) != true) throw Unexpected(flake, $"setting the url of '{inputPath}'");
+        if (result.FindInputPath(inputPath)?.Reference?.Equals(reference) != true) throw Unexpected(flake, $"setting the url of '{inputPath}'");
         return new FlakeEditResult(result, true, warnings);
     }
 
     /// <summary>Sets <c>flake = false</c> (or back to true) on an input.</summary>
-    public static FlakeEditResult SetIsFlake(FlakeFile flake, string inputPath, bool isFlake) =>
+    public static FlakeEditResult SetIsFlake(FlakeFile flake, InputPath inputPath, bool isFlake) =>
         Guarded(flake, $"setting 'flake' of '{inputPath}'", () => SetIsFlakeCore(flake, inputPath, isFlake));
 
-    private static FlakeEditResult SetIsFlakeCore(FlakeFile flake, string inputPath, bool isFlake)
+    private static FlakeEditResult SetIsFlakeCore(FlakeFile flake, InputPath inputPath, bool isFlake)
     {
         EnsureValid(flake);
         var input = Find(flake, inputPath);
@@ -308,57 +316,55 @@ public static class FlakeEditor
             ? SyntaxEditor.ReplaceNode(binding.Value!, isFlake ? "true" : "false")
             : Insert(flake, input, new[] { "flake" }, isFlake ? "true" : "false");
         var result = FlakeFile.FromTree(tree, flake.Path);
-        if (result.FindInputPath(SplitPath(inputPath))?.IsFlake != isFlake) throw Unexpected(flake, $"setting 'flake' of '{inputPath}'");
+        if (result.FindInputPath(inputPath)?.IsFlake != isFlake) throw Unexpected(flake, $"setting 'flake' of '{inputPath}'");
         return new FlakeEditResult(result, true, Array.Empty<string>());
     }
 
     /// <summary>
-    /// Makes the transitive input <paramref name="overridePath"/> of <paramref name="name"/> follow
-    /// <paramref name="target"/> (<c>""</c> for the empty follows): <c>name.inputs.nixpkgs.follows = "nixpkgs";</c>.
-    /// With an empty <paramref name="overridePath"/> the input itself follows the target.
+    /// Makes the input at <paramref name="inputPath"/> follow <paramref name="target"/> (the empty
+    /// path for the empty follows): for <c>home-manager/nixpkgs</c>,
+    /// <c>home-manager.inputs.nixpkgs.follows = "nixpkgs";</c>; for a root input, the input itself
+    /// follows the target. Nix takes only <c>[a-zA-Z][a-zA-Z0-9_-]*</c> as a target's steps.
     /// </summary>
-    public static FlakeEditResult SetFollows(FlakeFile flake, string name, string overridePath, string target) =>
-        Guarded(flake, $"setting a follows of '{name}'", () => SetFollowsCore(flake, name, overridePath, target));
+    public static FlakeEditResult SetFollows(FlakeFile flake, InputPath inputPath, InputPath target) =>
+        Guarded(flake, $"setting a follows of '{inputPath.RootInput}'", () => SetFollowsCore(flake, inputPath, target));
 
-    private static FlakeEditResult SetFollowsCore(FlakeFile flake, string name, string overridePath, string target)
+    private static FlakeEditResult SetFollowsCore(FlakeFile flake, InputPath inputPath, InputPath target)
     {
         EnsureValid(flake);
-        var root = Find(flake, name);
-        if (overridePath.Length > 0 || target.Length > 0)
+        if (inputPath.IsEmpty) throw new FlakeEditException(FlakeEditError.InvalidFollows, "a follows needs the input that follows: the root flake itself cannot follow");
+        if (target.Segments.FirstOrDefault(s => !FlakeIdPattern.IsMatch(s)) is { } bad)
         {
-            var normal = NormalizeFollows(new[] { new KeyValuePair<string, string>(overridePath.Length > 0 ? overridePath : "_", target) })[0];
-            if (overridePath.Length > 0) overridePath = normal.Key;
+            throw new FlakeEditException(FlakeEditError.InvalidFollows, $"the follows target '{Printable(target.ToString())}' (for {inputPath}) is not an input path Nix accepts: '{Printable(bad)}' must match [a-zA-Z][a-zA-Z0-9_-]*");
         }
+        var root = Find(flake, inputPath.Take(1));
         var warnings = new List<string>();
-        if (FollowsWarning(name, overridePath, target, root.IsFlake) is { } warning) warnings.Add(warning);
-        var path = SplitPath(overridePath);
-        var fullPath = new[] { name }.Concat(path).ToList();
-        var node = flake.FindInputPath(fullPath);
+        if (FollowsWarning(inputPath, target, root.IsFlake) is { } warning) warnings.Add(warning);
+        var node = flake.FindInputPath(inputPath);
         SyntaxTree tree;
         if (node?.ValueBindings.TryGetValue("follows", out var existing) == true)
         {
-            if (node.Follows == target) return Unchanged(flake);
-            tree = SyntaxEditor.ReplaceNode(existing.Value!, NixString.Quote(target));
+            if (node.FollowsPath == target) return Unchanged(flake);
+            tree = SyntaxEditor.ReplaceNode(existing.Value!, NixString.Quote(target.ToString()));
         }
         else if (node is not null && (node.Url is not null || node.UsesAttributeForm))
         {
-            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"'{string.Join("/", fullPath)}' has its own url in {Where(flake)}; Nix does not allow url and follows together: remove the url first");
+            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"'{inputPath}' has its own url in {Where(flake)}; Nix does not allow url and follows together: remove the url first");
         }
         else if (node is not null)
         {
-            tree = Insert(flake, node, new[] { "follows" }, NixString.Quote(target));
+            tree = Insert(flake, node, new[] { "follows" }, NixString.Quote(target.ToString()));
         }
         else
         {
             // Walk down to the deepest declared override, then declare the rest of the path from there.
             var deepest = root;
-            var consumed = 0;
-            while (consumed < path.Length && deepest.Inputs.TryGetValue(path[consumed], out var next)) { deepest = next; consumed++; }
-            var relative = FollowsPath(path.Skip(consumed));
-            tree = Insert(flake, deepest, relative, NixString.Quote(target));
+            var consumed = 1;
+            while (consumed < inputPath.Count && deepest.Inputs.TryGetValue(inputPath[consumed], out var next)) { deepest = next; consumed++; }
+            tree = Insert(flake, deepest, inputPath.Skip(consumed).FollowsAttributePath(), NixString.Quote(target.ToString()));
         }
         var result = FlakeFile.FromTree(tree, flake.Path);
-        if (result.FindInputPath(fullPath)?.Follows != target) throw Unexpected(flake, $"setting follows of '{string.Join("/", fullPath)}'");
+        if (result.FindInputPath(inputPath)?.FollowsPath != target) throw Unexpected(flake, $"setting follows of '{inputPath}'");
         return new FlakeEditResult(result, true, warnings);
     }
 
@@ -372,13 +378,13 @@ public static class FlakeEditor
     private static FlakeEditResult RemoveInputCore(FlakeFile flake, string name)
     {
         EnsureValid(flake);
-        Find(flake, name);
+        Find(flake, InputPath.Of(name));
         var warnings = new List<string>();
         foreach (var other in flake.Inputs.Where(i => i.Name != name))
         {
             foreach (var declaration in new[] { other }.Concat(other.Descendants()))
             {
-                if (declaration.Follows is { } follows && (follows == name || follows.StartsWith(name + "/", StringComparison.Ordinal)))
+                if (declaration.FollowsPath is { IsEmpty: false } follows && follows.RootInput == name)
                 {
                     warnings.Add($"'{declaration.InputPath}' follows '{follows}', which no longer exists; Nix will fail to lock until that follows is changed or removed");
                 }
@@ -400,7 +406,7 @@ public static class FlakeEditor
         {
             current = FlakeFile.FromTree(SyntaxEditor.RemoveFormal(formal), flake.Path);
         }
-        if (current.HasErrors) throw Unexpected(flake, $"removing input '{name}'");
+        if (current.HasStructuralErrors) throw Unexpected(flake, $"removing input '{name}'");
         return new FlakeEditResult(current, true, warnings);
     }
 
@@ -431,7 +437,7 @@ public static class FlakeEditor
         var current = flake;
         foreach (var (key, value) in wanted)
         {
-            var declaration = current.FindInputPath(inputPath.Segments)!;
+            var declaration = current.FindInputPath(inputPath)!;
             var existing = key == "url" && declaration.Url is not null
                 ? new KeyValuePair<string, object>("url", declaration.Url)
                 : declaration.Attributes.FirstOrDefault(a => a.Key == key);
@@ -445,16 +451,16 @@ public static class FlakeEditor
                 : Insert(current, declaration, new[] { key }, text);
             current = FlakeFile.FromTree(tree, flake.Path);
         }
-        var after = current.FindInputPath(inputPath.Segments)!;
+        var after = current.FindInputPath(inputPath)!;
         var stale = after.Attributes.Select(a => a.Key).Concat(after.Url is not null ? new[] { "url" } : Array.Empty<string>()).ToList();
         foreach (var key in stale)
         {
             if (wanted.Any(w => w.Key == key)) continue;
-            var binding = current.FindInputPath(inputPath.Segments)!.ValueBindings[key];
+            var binding = current.FindInputPath(inputPath)!.ValueBindings[key];
             current = FlakeFile.FromTree(SyntaxEditor.RemoveMember(binding), flake.Path);
         }
         if (current.Text == flake.Text) return Unchanged(flake);
-        if (current.FindInputPath(inputPath.Segments)?.Reference is not { } written || Sorted(written.ToAttributes()) != Sorted(wanted)) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
+        if (current.FindInputPath(inputPath)?.Reference is not { } written || Sorted(written.ToAttributes()) != Sorted(wanted)) throw Unexpected(flake, $"setting the reference of '{inputPath}'");
         return new FlakeEditResult(current, true, Array.Empty<string>());
     }
 
@@ -514,21 +520,11 @@ public static class FlakeEditor
         return builder.ToString();
     }
 
-    private static string[] FollowsPath(string overridePath) => FollowsPath(SplitPath(overridePath));
+    private static InputDeclaration Find(FlakeFile flake, InputPath inputPath) =>
+        flake.FindInputPath(inputPath)
+            ?? throw new FlakeEditException(FlakeEditError.InputNotFound, $"{Where(flake)} has no input '{inputPath}'{Suggest(flake)}");
 
-    /// <summary>The attribute path below an input that makes its input at <paramref name="overridePath"/> follow: inputs.a.inputs.b.follows.</summary>
-    internal static string[] FollowsPath(IEnumerable<string> overridePath) => InputPath.Of(overridePath).FollowsAttributePath().ToArray();
-
-    internal static string[] SplitPath(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-
-    private static InputDeclaration Find(FlakeFile flake, string inputPath)
-    {
-        var path = SplitPath(inputPath);
-        return flake.FindInputPath(path)
-            ?? throw new FlakeEditException(FlakeEditError.InputNotFound, $"{Where(flake)} has no input '{inputPath}'{Suggest(flake, path[0])}");
-    }
-
-    private static string Suggest(FlakeFile flake, string name)
+    private static string Suggest(FlakeFile flake)
     {
         var names = flake.Inputs.Select(i => i.Name).ToList();
         return names.Count == 0 ? " (it declares no inputs)" : $"; its inputs are: {string.Join(", ", names)}";
@@ -536,15 +532,18 @@ public static class FlakeEditor
 
     private static void EnsureValid(FlakeFile flake)
     {
-        if (flake.HasErrors)
+        if (flake.HasStructuralErrors)
         {
-            var first = flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
-            throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not a valid flake ({first}); fix it before editing it with FlakeTools");
+            var first = flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+            throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not a valid flake ({At(flake, first)}: {first.Message}); fix it before editing it with FlakeTools");
         }
         if (flake.TopLevel is null) throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not an attribute set");
     }
 
     private static string Where(FlakeFile flake) => flake.Path ?? "flake.nix";
+
+    /// <summary><c>file:line:column</c> of a diagnostic of <paramref name="flake"/>.</summary>
+    private static string At(FlakeFile flake, Diagnostic diagnostic) => $"{diagnostic.FilePath ?? Where(flake)}:{diagnostic.Line}:{diagnostic.Column}";
 
     private static FlakeEditResult Unchanged(FlakeFile flake) => new(flake, false, Array.Empty<string>());
 
@@ -570,12 +569,37 @@ public static class FlakeEditor
         }
         // The guard of every write: whatever the parser and the flake reader know Nix refuses
         // (syntax, an attribute defined twice, url with follows...) must not be written.
-        if (result.Changed && result.Flake.HasErrors)
+        if (result.Changed && result.Flake.HasStructuralErrors)
         {
-            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
-            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({first}); the file was left as it was");
+            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({At(flake, first)}: {first.Message}); the file was left as it was");
+        }
+        // Undefined variables the file had before stay its owner's business (it stays editable);
+        // one the edit would add is refused.
+        if (result.Changed && NewUndefinedVariable(flake, result.Flake) is { } added)
+        {
+            throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({At(flake, added)}: {added.Message}); the file was left as it was");
         }
         return result;
+    }
+
+    /// <summary>
+    /// An undefined variable of <paramref name="after"/> that <paramref name="before"/> did not have:
+    /// names are compared as a multiset (positions move with every edit), so a name undefined in
+    /// one more place than before counts as new. Null when the edit added none.
+    /// </summary>
+    private static Diagnostic? NewUndefinedVariable(FlakeFile before, FlakeFile after)
+    {
+        var known = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in before.UndefinedVariables) known[name] = known.GetValueOrDefault(name) + 1;
+        foreach (var diagnostic in after.Diagnostics.Where(d => d.IsUndefinedVariable))
+        {
+            var name = after.Text.Substring(diagnostic.Span.Start, diagnostic.Span.Length);
+            var left = known.GetValueOrDefault(name);
+            if (left == 0) return diagnostic;
+            known[name] = left - 1;
+        }
+        return null;
     }
 
     private static FlakeEditException Unexpected(FlakeFile flake, string what) =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.References;
 using FlakeTools.Syntax;
@@ -22,12 +23,18 @@ public sealed class FlakeFile
     {
         Tree = tree;
         Path = path;
-        _diagnostics.AddRange(tree.Diagnostics);
-        if (!tree.HasErrors) Read();
+        // A tree parsed without a path (or under another) still reports as this file.
+        foreach (var diagnostic in tree.Diagnostics) _diagnostics.Add(diagnostic.FilePath == path ? diagnostic : diagnostic.WithFilePath(path));
+        // An undefined variable leaves the file well-formed: its inputs are read (and it can be
+        // edited, as long as the edit adds no new one; see FlakeEditor).
+        if (!HasStructuralErrors) Read();
     }
 
-    /// <summary>Reads a flake from its text; <paramref name="path"/> is only used in messages.</summary>
-    public static FlakeFile Parse(string text, string? path = null) => Cache.GetOrParse(path, text, static (t, p) => new FlakeFile(SyntaxTree.Parse(t), p));
+    /// <summary>
+    /// Reads a flake from its text; <paramref name="path"/> is only a label: it goes into messages and
+    /// into every diagnostic's <see cref="Diagnostic.FilePath"/>, and is never read.
+    /// </summary>
+    public static FlakeFile Parse(string text, string? path = null) => Cache.GetOrParse(path, text, static (t, p) => new FlakeFile(SyntaxTree.Parse(t, p), p));
 
     // A flake is read-only once read (edits make a new one): the same text at the same path gives the same flake.
     private static readonly ParseCache<FlakeFile> Cache = new(capacity: 4, maxTextLength: 1 << 20);
@@ -67,17 +74,29 @@ public sealed class FlakeFile
     /// <summary>Syntax errors and flake-level problems, in order.</summary>
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
-    /// <summary>Whether Nix would refuse the file (syntax errors or flake errors).</summary>
+    /// <summary>Whether Nix would refuse the file (syntax errors, undefined variables or flake errors).</summary>
     public bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>
+    /// Whether the file has an error other than an undefined variable (<see cref="Diagnostic.IsUndefinedVariable"/>):
+    /// one that keeps FlakeTools from reading its inputs or editing it. Nix refuses a file with an
+    /// undefined variable too, but the text is well-formed: FlakeTools reads it and edits it, and an
+    /// edit may not add an undefined variable of its own.
+    /// </summary>
+    public bool HasStructuralErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+
+    /// <summary>The names of the undefined variables, once per use (<c>x</c> twice when two places use an undefined <c>x</c>).</summary>
+    public IReadOnlyList<string> UndefinedVariables => _diagnostics.Where(d => d.IsUndefinedVariable).Select(d => Tree.Text.Substring(d.Span.Start, d.Span.Length)).ToList();
 
     /// <summary>The root input of that name, or null.</summary>
     public InputDeclaration? FindInput(string name) => _inputs.TryGetValue(name, out var input) ? input : null;
 
     /// <summary>The declaration at an input path such as <c>home-manager/nixpkgs</c>, or null.</summary>
-    public InputDeclaration? FindInputPath(IReadOnlyList<string> path)
+    public InputDeclaration? FindInputPath(InputPath path)
     {
-        if (path.Count == 0 || !_inputs.TryGetValue(path[0], out var current)) return null;
-        foreach (var name in path.Skip(1))
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.IsEmpty || !_inputs.TryGetValue(path[0], out var current)) return null;
+        foreach (var name in path.Segments.Skip(1))
         {
             if (!current.Inputs.TryGetValue(name, out var next)) return null;
             current = next;
@@ -340,6 +359,6 @@ public sealed class FlakeFile
     {
         var span = node.Span;
         var position = Tree.GetLinePosition(span.Start);
-        _diagnostics.Add(new Diagnostic(message, span, position.Line, position.Column, severity));
+        _diagnostics.Add(new Diagnostic(message, span, position.Line, position.Column, severity) { FilePath = Path });
     }
 }

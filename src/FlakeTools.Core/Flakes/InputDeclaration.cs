@@ -63,8 +63,24 @@ public sealed class InputDeclaration
     /// <summary>Whether <c>flake</c> is written at all.</summary>
     public bool HasFlakeAttribute { get; internal set; }
 
-    /// <summary>The <c>follows</c> of this input itself (<c>""</c> is the empty follows), or null.</summary>
-    public string? Follows { get; internal set; }
+    /// <summary>The <c>follows</c> of this input itself as written (<c>""</c> is the empty follows), or null.</summary>
+    public string? Follows
+    {
+        get => _follows;
+        internal set
+        {
+            _follows = value;
+            FollowsPath = value is null ? null : InputPath.Parse(value);
+        }
+    }
+
+    private string? _follows;
+
+    /// <summary>
+    /// The <c>follows</c> as the input path Nix reads from it (<c>"a//b"</c> is <c>a/b</c>; the empty
+    /// path is the empty follows), or null when the input has none.
+    /// </summary>
+    public InputPath? FollowsPath { get; private set; }
 
     /// <summary>Attributes of the attribute-set form (<c>type</c>, <c>owner</c>, <c>ref</c>, ...) in source order.</summary>
     public IReadOnlyList<KeyValuePair<string, object>> Attributes => _attributes;

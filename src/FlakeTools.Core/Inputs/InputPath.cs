@@ -52,6 +52,32 @@ public sealed class InputPath : IEquatable<InputPath>, IComparable<InputPath>
         return Of(text.Split('/', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    /// <summary>
+    /// Reads a path as a user types it, where any of <paramref name="separators"/> separates two
+    /// steps (<c>hyprland.nixpkgs</c> and <c>hyprland/nixpkgs</c> for <c>./</c>). Unlike
+    /// <see cref="Parse"/>, nothing is dropped: false for an empty text or an empty step
+    /// (<c>a//b</c>, <c>a/</c>), so that the caller can refuse it.
+    /// </summary>
+    public static bool TryParseExact(string text, ReadOnlySpan<char> separators, out InputPath path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        path = Empty;
+        if (text.Length == 0) return false;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && separators.IndexOf(text[i]) < 0) continue;
+            if (i == start)
+            {
+                path = Empty;
+                return false;
+            }
+            path = path.Append(text[start..i]);
+            start = i + 1;
+        }
+        return true;
+    }
+
     /// <summary>The number of names (0 for the empty path).</summary>
     public int Count { get; }
 

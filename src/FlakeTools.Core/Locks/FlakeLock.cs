@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Json;
 using FlakeTools.Core.Inputs;
 using FlakeTools.Core.IO;
 
@@ -90,7 +91,7 @@ public sealed class LockNode
     public bool IsFlake => Json["flake"] is not JsonValue value || !value.TryGetValue<bool>(out var flag) || flag;
 
     /// <summary>The node as JSON text, as Nix writes it (a copy: changing it changes nothing).</summary>
-    public string ToJson() => LockJson.Serialize(Json).TrimEnd('\n');
+    public string ToJson() => NixJson.Serialize(Json);
 
     /// <inheritdoc />
     public override string ToString() => Key;
@@ -130,7 +131,7 @@ public sealed partial class FlakeLock
     public string? Directory => Path is null ? null : System.IO.Path.GetDirectoryName(Path);
 
     /// <summary>The text Nix would write for this lock (sorted keys, two-space indent, final newline).</summary>
-    public string ToText() => LockJson.Serialize(Json);
+    public string ToText() => NixJson.Serialize(Json) + "\n"; // Nix ends flake.lock with a newline
 
     /// <summary>The lock file version.</summary>
     public int Version { get; }

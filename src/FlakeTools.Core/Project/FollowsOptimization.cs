@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.Locks;
 
 namespace FlakeTools.Core.Project;
@@ -25,7 +26,7 @@ public static class FollowsOptimization
         var warnings = new List<string>();
         foreach (var suggestion in suggestions)
         {
-            var result = FlakeEditor.SetFollows(current, suggestion.Input, suggestion.OverridePath.ToString(), suggestion.Follows);
+            var result = FlakeEditor.SetFollows(current, InputPath.Of(suggestion.Input).Concat(suggestion.OverridePath), InputPath.Parse(suggestion.Follows));
             current = result.Flake;
             warnings.AddRange(result.Warnings);
         }

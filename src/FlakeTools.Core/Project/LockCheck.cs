@@ -83,7 +83,7 @@ public static class LockCheck
                 $"follows '{entry.Follows}', which does not exist",
                 "point the follows at an existing input, or remove it, then run nix flake lock");
         }
-        if (flake is not null && !flake.HasErrors)
+        if (flake is not null && !flake.HasStructuralErrors)
         {
             var locked = lockFile.Root.Inputs.Keys.ToHashSet(StringComparer.Ordinal);
             foreach (var input in flake.Inputs.Where(i => !locked.Contains(i.Name)))
@@ -98,7 +98,7 @@ public static class LockCheck
             foreach (var declaration in flake.Inputs.SelectMany(i => i.Descendants()).Where(d => d.Follows is not null))
             {
                 var entry = lockFile.Entry(declaration.InputPath, now, directory);
-                if (entry is null || entry.Follows == declaration.Follows) continue;
+                if (entry is null || entry.FollowsPath == declaration.FollowsPath) continue;
                 Add(FollowsOutOfDate, FindingSeverity.Warning, declaration.InputPath.ToString(),
                     $"flake.nix says it follows '{declaration.Follows}', the lock says {(entry.IsFollows ? $"'{entry.Follows}'" : "it has its own node")}",
                     "run nix flake lock to bring the lock up to date");

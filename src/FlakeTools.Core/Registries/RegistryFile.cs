@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlakeTools.Core.Json;
 using FlakeTools.Core.IO;
 
 namespace FlakeTools.Core.Registries;
@@ -177,13 +178,13 @@ public sealed class RegistryFile
 
     /// <summary>The JSON of the entry at <paramref name="index"/> as Nix would write it (for -WhatIf), or null.</summary>
     public string? EntryJson(int index) =>
-        _root?["flakes"] is JsonArray flakes && index >= 0 && index < flakes.Count ? RegistryJson.Serialize(flakes[index]) : null;
+        _root?["flakes"] is JsonArray flakes && index >= 0 && index < flakes.Count ? NixJson.Serialize(flakes[index]) : null;
 
     /// <summary>The file's text as Nix writes it.</summary>
     public string ToText()
     {
         if (_root is null) throw new RegistryWriteException(Path, _problems.FirstOrDefault()?.Message ?? $"{Path} cannot be rewritten", isReadOnly: false);
-        return RegistryJson.Serialize(_root);
+        return NixJson.Serialize(_root);
     }
 
     /// <summary>The JSON text of the entry Nix would write for these inputs (for -WhatIf).</summary>
@@ -191,7 +192,7 @@ public sealed class RegistryFile
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        return RegistryJson.Serialize(EntryToJson(from, to, dir, exact));
+        return NixJson.Serialize(EntryToJson(from, to, dir, exact));
     }
 
     private static JsonObject EntryToJson(RegistryInput from, RegistryInput to, string? dir, bool exact)
@@ -215,7 +216,7 @@ public sealed class RegistryFile
         ArgumentNullException.ThrowIfNull(to);
         var same = _slots.Where(e => e?.FromInput.Equals(from) == true).ToList();
         if (same.Count == 1 && same[0]!.ToInput.Equals(to) && same[0]!.Dir == dir && same[0]!.Exact == exact && _root is not null &&
-            RegistryJson.Serialize(((JsonArray)_root["flakes"]!)[same[0]!.Index!.Value]) == RegistryJson.Serialize(EntryToJson(from, to, dir, exact)))
+            NixJson.Serialize(((JsonArray)_root["flakes"]!)[same[0]!.Index!.Value]) == NixJson.Serialize(EntryToJson(from, to, dir, exact)))
         {
             return this;
         }
@@ -260,7 +261,7 @@ public sealed class RegistryFile
 
     private RegistryFile Reparse(JsonObject root)
     {
-        var text = RegistryJson.Serialize(root);
+        var text = NixJson.Serialize(root);
         var reparsed = Parse(text, Location);
         return new RegistryFile(Location, Text, reparsed._root, reparsed._slots, reparsed._problems);
     }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using FlakeTools.Core.Json;
 using FlakeTools.Core.References;
 
 namespace FlakeTools.Core.Registries;
@@ -163,7 +164,7 @@ public sealed class RegistryInput : IEquatable<RegistryInput>
     }
 
     /// <summary>The input as the JSON text Nix writes in a registry file (keys in byte order, two-space indentation).</summary>
-    public string ToJson() => RegistryJson.Serialize(ToJsonObject());
+    public string ToJson() => NixJson.Serialize(ToJsonObject());
 
     // A fresh object each call, for the file writer and tests; never handed out publicly.
     internal JsonObject ToJsonObject()

@@ -12,11 +12,17 @@ namespace FlakeTools.Syntax;
 /// </summary>
 public static class SyntaxEditor
 {
-    /// <summary>Parses <paramref name="text"/> as one expression; throws <see cref="ArgumentException"/> when it is not valid Nix.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/> as one expression; throws <see cref="ArgumentException"/> when it
+    /// is not valid Nix. Its free variables are not errors here: the place it goes to may bind them.
+    /// </summary>
     public static SyntaxNode ParseExpression(string text)
     {
         var tree = SyntaxTree.Parse(text);
-        if (tree.HasErrors) throw new ArgumentException($"not a valid Nix expression: {tree.Diagnostics[0]} in {text}", nameof(text));
+        if (tree.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable) is { } error)
+        {
+            throw new ArgumentException($"not a valid Nix expression: {error} in {text}", nameof(text));
+        }
         return tree.Root.Expression!;
     }
 
@@ -381,10 +387,17 @@ public static class SyntaxEditor
         return SyntaxTree.FromGreen(current, node.Tree.FilePath);
     }
 
-    /// <summary>Every edit must leave valid Nix when it started from valid Nix.</summary>
+    /// <summary>
+    /// Every edit must leave well-formed Nix when it started from well-formed Nix. Whether a name is
+    /// still bound (an undefined variable) is a question of what the edit meant: the caller compares
+    /// before and after (FlakeTools.Core's flake editor refuses an edit that adds one).
+    /// </summary>
     private static SyntaxTree Validated(SyntaxTree result)
     {
-        if (result.HasErrors) throw new InvalidOperationException($"the edit would produce invalid Nix: {result.Diagnostics[0]}");
+        if (result.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable) is { } error)
+        {
+            throw new InvalidOperationException($"the edit would produce invalid Nix: {error}");
+        }
         return result;
     }
 }

@@ -123,25 +123,23 @@ internal sealed class GreenNode : GreenElement
 
     public override void WriteTo(StringBuilder builder)
     {
-        // Iterative, so that a deeply nested (error) tree cannot overflow the stack.
-        var stack = new Stack<(GreenNode Node, int Next)>();
-        stack.Push((this, 0));
-        while (stack.Count > 0)
-        {
-            var (node, next) = stack.Pop();
-            if (next >= node.Children.Length) continue;
-            stack.Push((node, next + 1));
-            var child = node.Children[next];
-            if (child is GreenNode inner) stack.Push((inner, 0));
-            else child.WriteTo(builder);
-        }
+        foreach (var token in Tokens()) token.WriteTo(builder);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int WriteTo(Span<char> destination)
     {
-        // Iterative, as above.
         var written = 0;
+        foreach (var token in Tokens()) written += token.WriteTo(destination[written..]);
+        return written;
+    }
+
+    /// <summary>
+    /// The tokens below this node in source order; iterative, so that a deeply nested (error) tree
+    /// cannot overflow the stack.
+    /// </summary>
+    public IEnumerable<GreenToken> Tokens()
+    {
         var stack = new Stack<(GreenNode Node, int Next)>();
         stack.Push((this, 0));
         while (stack.Count > 0)
@@ -151,9 +149,8 @@ internal sealed class GreenNode : GreenElement
             stack.Push((node, next + 1));
             var child = node.Children[next];
             if (child is GreenNode inner) stack.Push((inner, 0));
-            else written += child.WriteTo(destination[written..]);
+            else yield return (GreenToken)child;
         }
-        return written;
     }
 
     /// <summary>The first token below this node, or null for an empty node.</summary>

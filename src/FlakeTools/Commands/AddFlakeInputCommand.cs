@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.Project;
 
 namespace FlakeTools.Commands;
@@ -40,7 +41,7 @@ public sealed class AddFlakeInputCommand : FlakeCmdlet
     {
         var reference = ParseReference(Url);
         if (reference is null) return;
-        List<KeyValuePair<string, string>> follows;
+        List<KeyValuePair<InputPath, InputPath>> follows;
         try
         {
             FlakeEditor.CheckInputName(Name);

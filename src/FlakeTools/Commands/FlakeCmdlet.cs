@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.References;
@@ -215,9 +216,14 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// <summary>Writes an error when flake.nix has errors; returns whether it is usable.</summary>
     protected bool CheckParsed(FlakeSource source)
     {
-        if (!source.Flake.HasErrors) return true;
-        var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error);
-        var message = $"{source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix and try again.";
+        if (!source.Flake.HasStructuralErrors)
+        {
+            // Well-formed, but Nix refuses it: say where; reading and editing it still work.
+            foreach (var undefined in source.Flake.Diagnostics.Where(d => d.IsUndefinedVariable)) WriteWarning($"{undefined.FilePath ?? source.FlakePath}:{undefined.Line}:{undefined.Column}: {undefined.Message}");
+            return true;
+        }
+        var first = source.Flake.Diagnostics.First(d => d.Severity == Syntax.DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+        var message = $"{first.FilePath ?? source.FlakePath}:{first.Line}:{first.Column}: {first.Message}. Fix flake.nix and try again.";
         WriteError(new ErrorRecord(new InvalidDataException(message), "FlakeParseError", ErrorCategory.ParserError, source.FlakePath));
         return false;
     }
@@ -343,10 +349,10 @@ public abstract class FlakeCmdlet : PSCmdlet
     /// <see cref="FlakeEditor.NormalizeFollows"/>. A value must be one string ($null or '' is the
     /// empty follows). Throws <see cref="FlakeEditException"/> for anything else.
     /// </summary>
-    protected static List<KeyValuePair<string, string>> FollowsPairs(Hashtable? follows)
+    protected static List<KeyValuePair<InputPath, InputPath>> FollowsPairs(Hashtable? follows)
     {
         var pairs = new List<KeyValuePair<string, string>>();
-        if (follows is null) return pairs;
+        if (follows is null) return new List<KeyValuePair<InputPath, InputPath>>();
         foreach (DictionaryEntry entry in follows)
         {
             var key = entry.Key is PSObject { BaseObject: var k } ? k : entry.Key;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using FlakeTools.Completion;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.References;
 using FlakeTools.Core.Project;
 
@@ -72,7 +73,7 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
         }
     }
 
-    private List<KeyValuePair<string, string>> _follows = new();
+    private List<KeyValuePair<InputPath, InputPath>> _follows = new();
     private bool _invalid;
 
     /// <inheritdoc />
@@ -104,15 +105,15 @@ public sealed class SetFlakeInputCommand : FlakeCmdlet
                 {
                     var reference = NewReference(input, source.FlakePath);
                     if (reference is null) continue;
-                    Apply(FlakeEditor.SetReference(flake, Name, reference), $"url = {reference}");
+                    Apply(FlakeEditor.SetReference(flake, InputPath.Of(Name), reference), $"url = {reference}");
                 }
                 if (MyInvocation.BoundParameters.ContainsKey(nameof(Flake)))
                 {
-                    Apply(FlakeEditor.SetIsFlake(flake, Name, Flake), $"flake = {(Flake ? "true" : "false")}");
+                    Apply(FlakeEditor.SetIsFlake(flake, InputPath.Of(Name), Flake), $"flake = {(Flake ? "true" : "false")}");
                 }
                 foreach (var (inputPath, target) in _follows)
                 {
-                    Apply(FlakeEditor.SetFollows(flake, Name, inputPath, target), $"{inputPath} follows \"{target}\"");
+                    Apply(FlakeEditor.SetFollows(flake, InputPath.Of(Name).Concat(inputPath), target), $"{inputPath} follows \"{target}\"");
                 }
             }
             catch (FlakeEditException e)

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FlakeTools.Completion;
 using FlakeTools.Core.Flakes;
+using FlakeTools.Core.Inputs;
 using FlakeTools.Core.IO;
 using FlakeTools.Core.Locks;
 using FlakeTools.Core.Nix;
@@ -125,7 +126,7 @@ public sealed class UpdateFlakeInputCommand : FlakeCmdlet, IDisposable
             if (reference is null) return;
             try
             {
-                edit = FlakeEditor.SetReference(source.Flake, input.Name, reference);
+                edit = FlakeEditor.SetReference(source.Flake, InputPath.Of(input.Name), reference);
             }
             catch (FlakeEditException e)
             {

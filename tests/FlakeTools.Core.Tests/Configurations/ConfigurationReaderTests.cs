@@ -478,7 +478,7 @@ public class ConfigurationReaderTests
         var rows = host.Modules.Select(m => $"{m.Name} {m.Line} {m.Problem}").ToList();
         Assert.Equal("b.nix 1 imports a.nix, which imports this module again (an import cycle: Nix fails with infinite recursion)", rows[1]);
         Assert.Equal("c.nix 1 ", rows[2]);
-        Assert.StartsWith("broken.nix 3 syntax error at 3:7", rows[3], StringComparison.Ordinal);
+        Assert.StartsWith("broken.nix 3 syntax error at broken.nix:3:7", rows[3], StringComparison.Ordinal);
         Assert.Equal(ModuleKind.Unresolved, host.Modules[4].Kind);
         Assert.Contains("gone.nix does not exist", host.Modules[4].Problem, StringComparison.Ordinal);
         Assert.Equal("last.nix 1 ", rows[5]);

@@ -169,6 +169,16 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void AFileTheReaderParsesNamesItselfInItsDiagnostics()
+    {
+        using var dir = new TempTree(("broken.nix", "{\n  x = ;\n}\n"));
+        var file = new SourceFiles().Open(System.IO.Path.Combine(dir.Path, "broken.nix"));
+        var diagnostic = Assert.Single(file.Tree!.Diagnostics);
+        Assert.Equal(file.Path, diagnostic.FilePath);
+        Assert.StartsWith(file.Path + ":2:7: error: ", diagnostic.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EveryValueKeepsItsSourceNode()
     {
         var evaluator = new Evaluator();

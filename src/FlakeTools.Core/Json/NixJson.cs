@@ -5,21 +5,22 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace FlakeTools.Core.Locks;
+namespace FlakeTools.Core.Json;
 
 /// <summary>
-/// Writes JSON the way Nix writes flake.lock (nlohmann::json's dump with an indent of 2): keys in
-/// byte order, two-space indentation, arrays one element per line, non-ASCII as UTF-8, and a
-/// final newline.
+/// Writes JSON the way Nix writes its files (nlohmann::json's <c>dump(2)</c>, used for flake.lock
+/// and registry.json alike): keys in byte order, two-space indentation, one array element per line,
+/// <c>{}</c> and <c>[]</c> for empty ones, non-ASCII as UTF-8, only <c>"</c>, <c>\</c> and control
+/// characters escaped. Whether a final newline follows is the file's business (flake.lock has one,
+/// registry.json none), so the text here ends with the closing bracket.
 /// </summary>
-public static class LockJson
+public static class NixJson
 {
-    /// <summary>The text Nix would write for <paramref name="node"/>.</summary>
+    /// <summary>The text Nix would write for <paramref name="node"/>, without a final newline.</summary>
     public static string Serialize(JsonNode? node)
     {
         var builder = new StringBuilder();
         Write(builder, node, 0);
-        builder.Append('\n');
         return builder.ToString();
     }
 
@@ -66,7 +67,7 @@ public static class LockJson
     {
         if (!value.TryGetValue<JsonElement>(out var element))
         {
-            // A value made in code rather than read: take it through a document once.
+            // A value made in code rather than read (any .NET type): take it through a document once.
             element = JsonDocument.Parse(value.ToJsonString()).RootElement;
         }
         switch (element.ValueKind)
@@ -76,6 +77,8 @@ public static class LockJson
             case JsonValueKind.False: builder.Append("false"); break;
             case JsonValueKind.Null: builder.Append("null"); break;
             case JsonValueKind.Number:
+                // Integers in their plain decimal form; anything else (a float, an integer beyond 64
+                // bits) as it was written.
                 builder.Append(element.TryGetInt64(out var integer) ? integer.ToString(CultureInfo.InvariantCulture) : element.GetRawText());
                 break;
             default: builder.Append(element.GetRawText()); break;
