@@ -37,7 +37,7 @@ internal sealed class InputUsage
         // An input that another input follows is there for that follows.
         foreach (var declaration in flake.Inputs.SelectMany(i => new[] { i }.Concat(i.Descendants())))
         {
-            if (declaration.Follows is { Length: > 0 } follows) used.Add(follows.Split('/')[0]);
+            if (declaration.FollowsPath is { IsEmpty: false } follows) used.Add(follows.RootInput);
         }
 
         var wholeNames = new HashSet<string>(StringComparer.Ordinal) { "inputs", "inputs'" };

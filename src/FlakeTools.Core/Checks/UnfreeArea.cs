@@ -29,7 +29,7 @@ public static class UnfreeArea
             if (finding.Id == "UnfreeNotEffective" && setting.Setting == "allowUnfree" && setting.Value == "true" && setting.Configuration is { } name)
             {
                 // "kahless/worf" is the user worf of the NixOS configuration kahless: the edit goes to the configuration.
-                var configuration = name.Split('/')[0];
+                var configuration = UnfreeSetting.ConfigurationOf(name);
                 context.OfferFix(finding, () => MakeFix(analysis, configuration, finding));
             }
         }

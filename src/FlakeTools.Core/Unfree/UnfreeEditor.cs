@@ -140,7 +140,7 @@ public static class UnfreeEditor
             var configurations = _analysis.Configurations.Where(c => c.Name != "*").ToList();
             foreach (var name in names)
             {
-                var host = name.Split('/')[0];
+                var host = UnfreeSetting.ConfigurationOf(name);
                 if (!configurations.Any(c => c.Name == host)) _refusals.Add(new UnfreeRefusal("ConfigurationNotFound", name, $"{_analysis.Source.FlakePath} defines no configuration '{host}'; its configurations are: {string.Join(", ", configurations.Select(c => c.Name))}"));
             }
             foreach (var configuration in configurations)

@@ -357,7 +357,7 @@ public sealed class UnfreeReader
             Reason = legacy
                 ? $"{input}.legacyPackages is nixpkgs with its default config: no unfree package evaluates from it, whatever nixpkgs.config says"
                 : "this package set is made without a config that allows unfree packages",
-            Fix = $"make it with `import {input ?? "nixpkgs"} {{ system = {(system is null ? "..." : "\"" + system + "\"")}; config.allowUnfree = true; }}`" + (configuration is null ? "" : $" (Set-NixUnfreeConfig -Configuration {configuration.Split('/')[0]} -AllowUnfree)"),
+            Fix = $"make it with `import {input ?? "nixpkgs"} {{ system = {(system is null ? "..." : "\"" + system + "\"")}; config.allowUnfree = true; }}`" + (configuration is null ? "" : $" (Set-NixUnfreeConfig -Configuration {UnfreeSetting.ConfigurationOf(configuration)} -AllowUnfree)"),
             Path = location?.Path ?? "",
             Line = location?.Line ?? 0,
             Flake = _directory,

@@ -51,6 +51,9 @@ public sealed class UnfreeSetting
     /// <summary>The configuration it is read for (<c>kahless</c>; a home-manager user inside it: <c>kahless/roni</c>); null when it belongs to none.</summary>
     public string? Configuration { get; internal set; }
 
+    /// <summary>The configuration a <see cref="Configuration"/> name belongs to: <c>kahless</c> for <c>kahless/roni</c> and for <c>kahless</c>.</summary>
+    public static string ConfigurationOf(string name) => name.Split('/')[0];
+
     /// <summary>The package set it concerns: <c>nixpkgs (NixOS)</c>, <c>pkgs-unstable = import nixpkgs-unstable</c>, <c>nixpkgs-unstable.legacyPackages</c>.</summary>
     public string? PackageSet { get; internal set; }
 

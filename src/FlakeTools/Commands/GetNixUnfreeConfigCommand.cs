@@ -44,7 +44,7 @@ public sealed class GetNixUnfreeConfigCommand : FlakeCmdlet
                 if (Configuration is { Length: > 0 })
                 {
                     if (setting.Configuration is null) continue;
-                    var host = setting.Configuration.Split('/')[0];
+                    var host = UnfreeSetting.ConfigurationOf(setting.Configuration);
                     if (!configurations.Matches(setting.Configuration) && !configurations.Matches(host)) continue;
                 }
                 WriteObject(setting);

@@ -129,8 +129,8 @@ public sealed class SetNixUnfreeConfigCommand : FlakeCmdlet
         if (PassThru && written)
         {
             var settings = UnfreeReading.Read(this, directory) ?? Array.Empty<UnfreeSetting>();
-            var selection = new NameSelection(Configuration?.Select(c => c.Split('/')[0]));
-            WriteObject(settings.Where(s => s.Configuration is not null && selection.Matches(s.Configuration.Split('/')[0])), enumerateCollection: true);
+            var selection = new NameSelection(Configuration?.Select(UnfreeSetting.ConfigurationOf));
+            WriteObject(settings.Where(s => s.Configuration is not null && selection.Matches(UnfreeSetting.ConfigurationOf(s.Configuration))), enumerateCollection: true);
         }
     }
 }
