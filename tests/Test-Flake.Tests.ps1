@@ -35,6 +35,25 @@ Describe 'Test-Flake' {
         $finding.Severity | Should -Be 'Error'
         $finding.Line | Should -Be 34
         @(Test-Flake -Path $copy -Area Inputs -Id OutputsArgumentNotDeclared).Target | Should -Be 'ghost'
+        # -Fix: home.nix's allowUnfree is ignored by home-manager 23.05 (the pkgs it is given wins); the fix makes that pkgs allow unfree.
+        $old = (New-Item -ItemType Directory -Path (Join-Path $TestDrive "hm2305-$([guid]::NewGuid().ToString('N').Substring(0, 6))")).FullName
+        Copy-Item -Path (Join-Path $root 'examples/newcomer/*') -Destination $old -Recurse
+        Remove-Item -LiteralPath (Join-Path $old 'flake.lock')
+        $flake = Join-Path $old 'flake.nix'
+        [IO.File]::WriteAllText($flake, [IO.File]::ReadAllText($flake).Replace('home-manager/release-24.05', 'home-manager/release-23.05'))
+        $homeNix = Join-Path $old 'home.nix'
+        [IO.File]::WriteAllText($homeNix, [IO.File]::ReadAllText($homeNix).Replace('  home.stateVersion', "  nixpkgs.config.allowUnfree = true;`n  home.stateVersion"))
+        $finding = @(Test-Flake -Path $old -Area Unfree -Id UnfreeNotEffective)
+        $finding.Target | Should -Be 'alex@laptop: allowUnfree'
+        $before = [IO.File]::ReadAllText($flake)
+        $before | Should -Match ([regex]::Escape('pkgs = nixpkgs.legacyPackages.x86_64-linux;'))
+        $null = Test-Flake -Path $old -Area Unfree -Fix -Confirm:$false -WarningAction SilentlyContinue
+        $after = [IO.File]::ReadAllText($flake)
+        $after | Should -Be ($before.Replace('pkgs = nixpkgs.legacyPackages.x86_64-linux;', "pkgs = import nixpkgs {`n        system = `"x86_64-linux`";`n        config.allowUnfree = true;`n      };"))
+        if (Get-Command nix-instantiate -ErrorAction Ignore) {
+            $null = & nix-instantiate --parse $flake 2>&1
+            $LASTEXITCODE | Should -Be 0
+        }
         (Get-Command Test-Flake).Parameters['Area'].Attributes.Where({ $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }) | Should -Not -BeNullOrEmpty
     }
 
