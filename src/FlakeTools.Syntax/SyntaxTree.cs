@@ -71,6 +71,41 @@ public sealed class SyntaxTree
     /// <summary>Whether Nix would reject the text.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 
+    /// <summary>
+    /// Whether the text has an error other than an undefined variable (<see cref="Diagnostic.IsUndefinedVariable"/>):
+    /// the tree is then not what its author meant; a file with only undefined variables is well-formed,
+    /// and an editor may still change it as long as it adds no new one (<see cref="NewUndefinedVariable"/>).
+    /// </summary>
+    public bool HasStructuralErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+
+    /// <summary>The first error other than an undefined variable, or null.</summary>
+    public Diagnostic? FirstStructuralError => Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+
+    /// <summary>
+    /// An undefined variable of <paramref name="after"/> that <paramref name="before"/> did not have:
+    /// names are compared as a multiset (positions move with every edit), so a name undefined in
+    /// one more place than before counts as new. Null when the edit added none.
+    /// </summary>
+    public static Diagnostic? NewUndefinedVariable(SyntaxTree before, SyntaxTree after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var known = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var diagnostic in before.Diagnostics.Where(d => d.IsUndefinedVariable))
+        {
+            var name = before.Text.Substring(diagnostic.Span.Start, diagnostic.Span.Length);
+            known[name] = known.GetValueOrDefault(name) + 1;
+        }
+        foreach (var diagnostic in after.Diagnostics.Where(d => d.IsUndefinedVariable))
+        {
+            var name = after.Text.Substring(diagnostic.Span.Start, diagnostic.Span.Length);
+            var left = known.GetValueOrDefault(name);
+            if (left == 0) return diagnostic;
+            known[name] = left - 1;
+        }
+        return null;
+    }
+
     /// <summary>The line ending the file uses most: <c>"\r\n"</c> or <c>"\n"</c> (for a file with none, <c>"\n"</c>).</summary>
     public string LineEnding
     {

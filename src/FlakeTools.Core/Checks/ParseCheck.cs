@@ -30,7 +30,7 @@ public static class ParseCheck
     /// <summary>The ids of the area.</summary>
     public static IReadOnlyList<string> Ids { get; } = new[] { ParseError, FlakeInvalid, ModuleNotFound, ImportCycle };
 
-    private static readonly Regex SyntaxProblem = new(@"^syntax error at (\d+):(\d+): (.*)$", RegexOptions.Singleline);
+    private static readonly Regex SyntaxProblem = new(@"^syntax error at (?:.*?:)?(\d+):(\d+): (.*)$", RegexOptions.Singleline);
     private static readonly Regex FileLine = new(@"^(.*):(\d+)$");
 
     /// <summary>Checks flake.nix and the files of the module graph.</summary>

@@ -576,30 +576,11 @@ public static class FlakeEditor
         }
         // Undefined variables the file had before stay its owner's business (it stays editable);
         // one the edit would add is refused.
-        if (result.Changed && NewUndefinedVariable(flake, result.Flake) is { } added)
+        if (result.Changed && SyntaxTree.NewUndefinedVariable(flake.Tree, result.Flake.Tree) is { } added)
         {
             throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({At(flake, added)}: {added.Message}); the file was left as it was");
         }
         return result;
-    }
-
-    /// <summary>
-    /// An undefined variable of <paramref name="after"/> that <paramref name="before"/> did not have:
-    /// names are compared as a multiset (positions move with every edit), so a name undefined in
-    /// one more place than before counts as new. Null when the edit added none.
-    /// </summary>
-    private static Diagnostic? NewUndefinedVariable(FlakeFile before, FlakeFile after)
-    {
-        var known = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var name in before.UndefinedVariables) known[name] = known.GetValueOrDefault(name) + 1;
-        foreach (var diagnostic in after.Diagnostics.Where(d => d.IsUndefinedVariable))
-        {
-            var name = after.Text.Substring(diagnostic.Span.Start, diagnostic.Span.Length);
-            var left = known.GetValueOrDefault(name);
-            if (left == 0) return diagnostic;
-            known[name] = left - 1;
-        }
-        return null;
     }
 
     private static FlakeEditException Unexpected(FlakeFile flake, string what) =>

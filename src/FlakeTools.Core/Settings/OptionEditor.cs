@@ -83,7 +83,8 @@ public static class OptionEditor
     {
         var set = DefinitionSet(module) ?? throw new OptionEditException($"{module.Name}: the module's body is not a set written in a file, so {NixString.AttrPath(path)} cannot be added to it; add it by hand");
         var text = set.Tree.Text;
-        var after = SetIn(text, set.Span.Start, path, valueText, arguments);
+        // The whole file is at hand here: a value that names something the file does not define is refused.
+        var after = NoNewUndefined(text, SetIn(text, set.Span.Start, path, valueText, arguments));
         return new OptionEdit(module.Path ?? set.Tree.FilePath, text, after, $"set {NixString.AttrPath(path)} = {valueText} in {module.Name}");
     }
 
@@ -101,7 +102,7 @@ public static class OptionEditor
         {
             throw new OptionEditException($"{definition.Location}: {definition.Option} = {valueText}: {e.Message}");
         }
-        return new OptionEdit(definition.File, text, Checked(tree), $"set {definition.Option} = {valueText} at {definition.Location}");
+        return new OptionEdit(definition.File, text, NoNewUndefined(text, Checked(tree)), $"set {definition.Option} = {valueText} at {definition.Location}");
     }
 
     /// <summary>Removes a definition, and the blocks (<c>a = { };</c>) it leaves empty.</summary>
@@ -180,7 +181,9 @@ public static class OptionEditor
     }
 
     /// <summary>Text form of <see cref="Remove"/>: removes the binding or inherit that starts at <paramref name="position"/>.</summary>
-    public static string RemoveIn(string text, int position)
+    public static string RemoveIn(string text, int position) => NoNewUndefined(text, RemoveCore(text, position));
+
+    private static string RemoveCore(string text, int position)
     {
         var tree = Parse(text);
         var member = tree.Root.DescendantNodes().FirstOrDefault(n => n.Kind is SyntaxKind.Binding or SyntaxKind.Inherit && n.Span.Start == position)
@@ -222,17 +225,31 @@ public static class OptionEditor
         return text;
     }
 
+    // A file whose only errors are undefined variables is well-formed: it may be edited, as long as
+    // the edit adds no undefined variable of its own (the rule of the flake editor).
     private static SyntaxTree Parse(string text)
     {
         var tree = SyntaxTree.Parse(text);
-        if (tree.HasErrors) throw new OptionEditException($"the file does not parse ({tree.Diagnostics[0]}); fix it first");
+        if (tree.FirstStructuralError is { } error) throw new OptionEditException($"the file does not parse ({error}); fix it first");
         return tree;
+    }
+
+    // Undefined variables the file had stay its owner's business; one the edit would add is refused (Nix refuses the file).
+    private static string NoNewUndefined(string before, string after)
+    {
+        if (ReferenceEquals(before, after) || before == after) return after;
+        if (SyntaxTree.NewUndefinedVariable(SyntaxTree.Parse(before), SyntaxTree.Parse(after)) is { } added)
+        {
+            var name = after.Substring(added.Span.Start, added.Span.Length);
+            throw new OptionEditException($"the edit would use `{name}` where nothing defines it (line {added.Line}): Nix would refuse the file; pass it to the module or write the value another way");
+        }
+        return after;
     }
 
     private static string Checked(SyntaxTree tree)
     {
         var again = SyntaxTree.Parse(tree.Text);
-        if (again.HasErrors) throw new OptionEditException($"the edit would produce invalid Nix: {again.Diagnostics[0]}");
+        if (again.FirstStructuralError is { } error) throw new OptionEditException($"the edit would produce invalid Nix: {error}");
         return tree.Text;
     }
 

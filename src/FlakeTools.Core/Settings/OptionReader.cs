@@ -23,7 +23,7 @@ public static class OptionReader
     public static IReadOnlyList<string> ParsePath(string option)
     {
         var tree = SyntaxTree.Parse("x." + option);
-        if (!tree.HasErrors && tree.Root.Expression is SelectSyntax select && select.AttrPath.StaticNames is { } names) return names;
+        if (tree.FirstStructuralError is null && tree.Root.Expression is SelectSyntax select && select.AttrPath.StaticNames is { } names) return names;
         return option.Split('.', StringSplitOptions.RemoveEmptyEntries);
     }
 

@@ -79,7 +79,8 @@ public class FlakeCheckTests
             Files(("flake.nix", FlakeWith("follows = \"nixpkgs\"", "follows = \"nixpkgs-stable\""))),
             Files(("flake.nix", FlakeWith("follows = \"nixpkgs\"", "follows = \"\"")), ("flake.lock", CheckFlake.Lock("[ ]")))),
         [InputCheck.OutputsUnexpectedArgument] = (FindingSeverity.Error,
-            Files(("flake.nix", FlakeWith("{ self, nixpkgs, home-manager, ... }@inputs", "{ self, nixpkgs }@inputs"))),
+            // The body reaches home-manager through inputs: by its bare name it would be an undefined variable, which Nix reports first.
+            Files(("flake.nix", FlakeWith("{ self, nixpkgs, home-manager, ... }@inputs", "{ self, nixpkgs }@inputs").Replace(" home-manager.nixosModules", " inputs.home-manager.nixosModules", StringComparison.Ordinal))),
             Files(("flake.nix", FlakeWith("{ self, nixpkgs, home-manager, ... }@inputs", "{ self, nixpkgs, home-manager }@inputs")))),
         [InputCheck.OutputsArgumentNotDeclared] = (FindingSeverity.Warning,
             Files(("flake.nix", FlakeWith("{ self, nixpkgs, home-manager, ... }@inputs", "{ self, nixpkgs, home-manager, flake-utils, ... }@inputs"))),

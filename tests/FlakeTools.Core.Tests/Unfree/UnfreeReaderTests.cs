@@ -223,7 +223,7 @@ public class UnfreeReaderTests
     [Fact]
     public void ALoneModuleAndAConfigNixReadOnTheirOwn()
     {
-        using var tree = new TempTree(("m.nix", "{ lib, config, ... }: { config = lib.mkIf config.desktop.enable { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) (map lib.getName [ pkgs.steam pkgs.discord ]); }; }"),
+        using var tree = new TempTree(("m.nix", "{ lib, config, pkgs, ... }: { config = lib.mkIf config.desktop.enable { nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) (map lib.getName [ pkgs.steam pkgs.discord ]); }; }"),
             ("config.nix", "{ pkgs }: { allowUnfree = true; allowBroken = false; }"));
         var module = Assert.Single(UnfreeReader.ReadModule(tree["m.nix"]));
         Assert.Equal(("allowUnfreePredicate", UnfreeScope.Module, (bool?)null, "config.desktop.enable"), (module.Setting, module.Scope, module.Effective, module.Condition));
