@@ -22,7 +22,18 @@ public static class RegistryChecks
     {
         "RegistryInputNotDeclared", "RegistryConflict", "RegistryNotExact", "RegistryShadowed",
         "RegistryNixPathUnpinned", "RegistryReadOnly", "RegistryGlobalDisabled", "RegistryUnresolved",
+        RegistryIgnoredWhenLocking,
     };
+
+    /// <summary>
+    /// A flake input given as a registry name (<c>flake:X</c>, <c>inputs.X.url = "X"</c>) that a user or
+    /// system registry entry answers: Nix 2.26 and later lock flakes through the global registry only,
+    /// so that entry decides the lock on older Nix and is ignored from 2.26 on.
+    /// </summary>
+    public const string RegistryIgnoredWhenLocking = "RegistryIgnoredWhenLocking";
+
+    // The first Nix whose locking ignores the user and system registries.
+    private static readonly Version LockingUsesGlobalOnly = new(2, 26);
 
     /// <summary>
     /// Checks the registry declarations of the flake at <paramref name="flakeDirectory"/>, whose
@@ -150,6 +161,7 @@ public static class RegistryChecks
                 };
             }
         }
+        foreach (var finding in IndirectInputs(registry, files)) yield return finding;
         // An entry hidden by one Nix consults first with the same `from` (the global registry being
         // overridden is the point of the others, so only system entries and declarations are reported).
         var userFile = entries.Where(e => e.Scope == RegistryScope.User && e.Origin is RegistryFileOrigin).ToList();
@@ -185,4 +197,34 @@ public static class RegistryChecks
         Message = message,
         Fix = fix,
     };
+
+    private static IEnumerable<Finding> IndirectInputs(ConfigurationRegistry registry, FlakeRegistries files)
+    {
+        var source = registry.Source;
+        foreach (var input in source.Flake.Inputs.Where(i => i.Reference is { Type: "indirect" } && i.Follows is null))
+        {
+            RegistryResolution resolution;
+            try
+            {
+                resolution = files.Resolve(input.Reference!, source.Directory);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+            {
+                continue;
+            }
+            if (resolution.Entry is not { Scope: RegistryScope.User or RegistryScope.System } entry) continue;
+            var version = files.Environment.NixVersion;
+            var ignored = version is not null && version >= LockingUsesGlobalOnly;
+            yield return new Finding
+            {
+                Id = RegistryIgnoredWhenLocking,
+                Severity = ignored ? FindingSeverity.Warning : FindingSeverity.Information,
+                Area = Area, Target = input.Name, Path = source.FlakePath, Line = input.Line,
+                Message = $"input '{input.Name}' is the registry name '{input.Reference!.ToUrl()}', which the {entry.Scope.ToString().ToLowerInvariant()} registry entry in {entry.Source} answers with {entry.To.ToUrl()}; "
+                    + (ignored ? $"Nix {version} locks flakes through the global registry only, so the lock does not follow that entry"
+                               : $"Nix 2.26 and later lock flakes through the global registry only and will ignore that entry{(version is null ? "" : $" (this is Nix {version})")}"),
+                Fix = $"give the input the reference you mean (Set-FlakeInput {input.Name} -Url {entry.To.ToUrl()}), so every Nix locks the same flake",
+            };
+        }
+    }
 }

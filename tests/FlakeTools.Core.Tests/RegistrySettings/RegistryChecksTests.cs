@@ -113,4 +113,32 @@ public class RegistryChecksTests
         Assert.Contains($"It is declared at {tree["a.nix"]}:5: `nix.registry.hm.flake = inputs.home-manager;`", entry.ReadOnlyReason, StringComparison.Ordinal);
         Assert.Contains("nixos-rebuild switch", entry.ReadOnlyReason, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("2.8.0", "Information")]
+    [InlineData("2.26.0", "Warning")]
+    public void AnInputGivenAsARegistryNameThatTheUserRegistryAnswersIsIgnoredWhenLockingFromNix226(string nix, string severity)
+    {
+        using var tree = new TempTree(
+            ("flake.nix", "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.05\";\n  inputs.tools.url = \"tools\";\n  inputs.direct.url = \"github:o/direct\";\n  outputs = { self, nixpkgs, tools, direct }: { };\n}\n"),
+            ("config/nix/registry.json", """{"version":2,"flakes":[{"from":{"type":"indirect","id":"tools"},"to":{"type":"github","owner":"me","repo":"tools"}},{"from":{"type":"indirect","id":"direct"},"to":{"type":"github","owner":"me","repo":"other"}}]}"""),
+            ("global.json", """{"version":2,"flakes":[{"from":{"type":"indirect","id":"tools"},"to":{"type":"github","owner":"upstream","repo":"tools"}}]}"""));
+        var variables = new Dictionary<string, string>
+        {
+            ["HOME"] = tree.Path,
+            ["XDG_CONFIG_HOME"] = tree["config"],
+            ["NIX_CONF_DIR"] = tree["etc"],
+            ["NIX_CONFIG"] = "flake-registry = " + tree["global.json"],
+        };
+        var environment = RegistryEnvironment.FromVariables(variables, Version.Parse(nix));
+        var findings = RegistryChecks.Check(tree.Path, Array.Empty<FlakeConfiguration>(), environment).Where(f => f.Id == RegistryChecks.RegistryIgnoredWhenLocking).ToList();
+        // Only the input given as a registry name; the one with its own reference is not looked up.
+        var finding = Assert.Single(findings);
+        Assert.Equal(("tools", 3, severity), (finding.Target, finding.Line, finding.Severity.ToString()));
+        Assert.Contains("github:me/tools", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("Set-FlakeInput tools -Url github:me/tools", finding.Fix, StringComparison.Ordinal);
+        // Without the user entry, the global registry answers, as it does for every Nix: nothing to say.
+        File.Delete(tree["config/nix/registry.json"]);
+        Assert.DoesNotContain(RegistryChecks.Check(tree.Path, Array.Empty<FlakeConfiguration>(), environment), f => f.Id == RegistryChecks.RegistryIgnoredWhenLocking);
+    }
 }
