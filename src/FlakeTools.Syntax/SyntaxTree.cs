@@ -76,7 +76,7 @@ public sealed class SyntaxTree
     /// the tree is then not what its author meant; a file with only undefined variables is well-formed,
     /// and an editor may still change it as long as it adds no new one (<see cref="NewUndefinedVariable"/>).
     /// </summary>
-    public bool HasStructuralErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+    public bool HasStructuralErrors => FirstStructuralError is not null;
 
     /// <summary>The first error other than an undefined variable, or null.</summary>
     public Diagnostic? FirstStructuralError => Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);

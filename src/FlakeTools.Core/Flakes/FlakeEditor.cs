@@ -532,9 +532,8 @@ public static class FlakeEditor
 
     private static void EnsureValid(FlakeFile flake)
     {
-        if (flake.HasStructuralErrors)
+        if (flake.FirstStructuralError is { } first)
         {
-            var first = flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
             throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not a valid flake ({At(flake, first)}: {first.Message}); fix it before editing it with FlakeTools");
         }
         if (flake.TopLevel is null) throw new FlakeEditException(FlakeEditError.FlakeInvalid, $"{Where(flake)} is not an attribute set");
@@ -569,9 +568,8 @@ public static class FlakeEditor
         }
         // The guard of every write: whatever the parser and the flake reader know Nix refuses
         // (syntax, an attribute defined twice, url with follows...) must not be written.
-        if (result.Changed && result.Flake.HasStructuralErrors)
+        if (result.Changed && result.Flake.FirstStructuralError is { } first)
         {
-            var first = result.Flake.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
             throw new FlakeEditException(FlakeEditError.InvalidEdit, $"{what} in {Where(flake)} would give a file Nix refuses ({At(flake, first)}: {first.Message}); the file was left as it was");
         }
         // Undefined variables the file had before stay its owner's business (it stays editable);

@@ -83,7 +83,10 @@ public sealed class FlakeFile
     /// undefined variable too, but the text is well-formed: FlakeTools reads it and edits it, and an
     /// edit may not add an undefined variable of its own.
     /// </summary>
-    public bool HasStructuralErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
+    public bool HasStructuralErrors => FirstStructuralError is not null;
+
+    /// <summary>The first error other than an undefined variable (see <see cref="HasStructuralErrors"/>), or null.</summary>
+    public Diagnostic? FirstStructuralError => _diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable);
 
     /// <summary>The names of the undefined variables, once per use (<c>x</c> twice when two places use an undefined <c>x</c>).</summary>
     public IReadOnlyList<string> UndefinedVariables => _diagnostics.Where(d => d.IsUndefinedVariable).Select(d => Tree.Text.Substring(d.Span.Start, d.Span.Length)).ToList();

@@ -19,7 +19,7 @@ public static class SyntaxEditor
     public static SyntaxNode ParseExpression(string text)
     {
         var tree = SyntaxTree.Parse(text);
-        if (tree.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable) is { } error)
+        if (tree.FirstStructuralError is { } error)
         {
             throw new ArgumentException($"not a valid Nix expression: {error} in {text}", nameof(text));
         }
@@ -394,7 +394,7 @@ public static class SyntaxEditor
     /// </summary>
     private static SyntaxTree Validated(SyntaxTree result)
     {
-        if (result.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsUndefinedVariable) is { } error)
+        if (result.FirstStructuralError is { } error)
         {
             throw new InvalidOperationException($"the edit would produce invalid Nix: {error}");
         }
