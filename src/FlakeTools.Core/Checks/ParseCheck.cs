@@ -30,7 +30,6 @@ public static class ParseCheck
     /// <summary>The ids of the area.</summary>
     public static IReadOnlyList<string> Ids { get; } = new[] { ParseError, FlakeInvalid, ModuleNotFound, ImportCycle };
 
-    private static readonly Regex SyntaxProblem = new(@"^syntax error at (?:.*?:)?(\d+):(\d+): (.*)$", RegexOptions.Singleline);
     private static readonly Regex FileLine = new(@"^(.*):(\d+)$");
 
     /// <summary>Checks flake.nix and the files of the module graph.</summary>
@@ -83,13 +82,13 @@ public static class ParseCheck
     {
         var problem = module.Problem!;
         var where = $"{configuration.Output}.{configuration.Name}";
-        if (SyntaxProblem.Match(problem) is { Success: true } match)
+        if (module.SyntaxError is { } error)
         {
             yield return new Finding
             {
                 Id = ParseError, Severity = FindingSeverity.Error, Area = Area, Target = module.Name,
-                Path = module.Path, Line = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
-                Message = $"{module.Name} does not parse: {match.Groups[3].Value} (line {match.Groups[1].Value}, column {match.Groups[2].Value}); {where} fails to evaluate, and the modules it imports are not checked",
+                Path = module.Path, Line = error.Line,
+                Message = $"{module.Name} does not parse: {error.Message} (line {error.Line}, column {error.Column}); {where} fails to evaluate, and the modules it imports are not checked",
                 Fix = $"correct the syntax (nix-instantiate --parse {module.Path} shows Nix's own message)",
             };
             yield break;

@@ -447,6 +447,7 @@ public sealed class ConfigurationReader
                 {
                     var first = file.Tree.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
                     module.Line = first.Line;
+                    module.SyntaxError = first;
                     module.Problem = $"syntax error at {_reader.DisplayPath(first.FilePath ?? file.Path)}:{first.Line}:{first.Column}: {first.Message}";
                     Modules.Add(module);
                     return;

@@ -251,6 +251,9 @@ public sealed class FlakeModule
     /// <summary>A problem Nix would report too: the file does not exist, does not parse, or its imports loop; null when none.</summary>
     public string? Problem { get; internal set; }
 
+    /// <summary>The syntax error <see cref="Problem"/> reports, when it is one (for checks that need its line and column).</summary>
+    internal FlakeTools.Syntax.Diagnostic? SyntaxError { get; set; }
+
     /// <summary>What the reader could not read statically here (the module's value, its imports), with the reason; null when all was read.</summary>
     public string? Unresolved { get; internal set; }
 
