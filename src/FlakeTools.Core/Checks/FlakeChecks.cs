@@ -30,7 +30,7 @@ public static class FlakeChecks
         new(LockArea.Area, LockArea.Ids, LockArea.Check),
         new(InputCheck.Area, InputCheck.Ids, InputCheck.Check),
         new(ConfigurationCheck.Area, ConfigurationCheck.Ids, ConfigurationCheck.Check),
-        new(RegistryChecks.Area, RegistryChecks.Ids, c => RegistryChecks.Check(c.Directory, c.Configurations, new RegistryEnvironment(c.Environment))),
+        new(RegistryChecks.Area, RegistryChecks.Ids, c => RegistryChecks.Check(c.Source, c.Configurations, new RegistryEnvironment(c.Environment))),
         new(UnfreeArea.Area, UnfreeChecks.Ids, UnfreeArea.Check),
     };
 

@@ -23,8 +23,7 @@ public static class UnfreeArea
         var findings = new List<Finding>();
         foreach (var setting in analysis.Settings)
         {
-            var finding = UnfreeChecks.Findings(new[] { setting }).SingleOrDefault();
-            if (finding is null) continue;
+            if (UnfreeChecks.FindingFor(setting) is not { } finding) continue;
             findings.Add(finding);
             if (finding.Id == "UnfreeNotEffective" && setting.Setting == "allowUnfree" && setting.Value == "true" && setting.Configuration is { } name)
             {

@@ -43,9 +43,12 @@ public static class RegistryChecks
     /// <c>RegistryShadowed</c> (warning), <c>RegistryNixPathUnpinned</c> (warning), <c>RegistryReadOnly</c>,
     /// <c>RegistryGlobalDisabled</c>, <c>RegistryUnresolved</c> (information).
     /// </summary>
-    public static IEnumerable<Finding> Check(string flakeDirectory, IReadOnlyList<FlakeConfiguration> configurations, RegistryEnvironment? environment = null)
+    public static IEnumerable<Finding> Check(string flakeDirectory, IReadOnlyList<FlakeConfiguration> configurations, RegistryEnvironment? environment = null) =>
+        Check(FlakeSource.Open(flakeDirectory), configurations, environment);
+
+    /// <summary>The same checks for a flake opened already (Test-Flake reads it once for every area).</summary>
+    public static IEnumerable<Finding> Check(FlakeSource source, IReadOnlyList<FlakeConfiguration> configurations, RegistryEnvironment? environment = null)
     {
-        var source = FlakeSource.Open(flakeDirectory);
         var registry = ConfigurationRegistry.Read(source, configurations);
         FlakeRegistries? files = null;
         if (environment is not null)

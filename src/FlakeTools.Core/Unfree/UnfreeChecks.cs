@@ -44,25 +44,23 @@ public static class UnfreeChecks
     }
 
     /// <summary>The findings for settings already read.</summary>
-    public static IEnumerable<Finding> Findings(IEnumerable<UnfreeSetting> settings)
+    public static IEnumerable<Finding> Findings(IEnumerable<UnfreeSetting> settings) => settings.Select(FindingFor).OfType<Finding>();
+
+    /// <summary>The finding for one setting, or null when it has none (it takes effect, or lies outside the flake).</summary>
+    public static Finding? FindingFor(UnfreeSetting setting)
     {
-        foreach (var setting in settings)
+        if (Classify(setting) is not { } classified) return null;
+        return new Finding
         {
-            var finding = Classify(setting);
-            if (finding is null) continue;
-            var (id, severity) = finding.Value;
-            yield return new Finding
-            {
-                Id = id,
-                Severity = severity,
-                Area = Area,
-                Message = $"{Describe(setting)}: {setting.Reason}",
-                Fix = setting.Fix ?? "",
-                Path = setting.Path.Length > 0 ? setting.Path : setting.Flake,
-                Line = setting.Line > 0 ? setting.Line : null,
-                Target = setting.Configuration is null ? setting.Setting : $"{setting.Configuration}: {setting.Setting}",
-            };
-        }
+            Id = classified.Id,
+            Severity = classified.Severity,
+            Area = Area,
+            Message = $"{Describe(setting)}: {setting.Reason}",
+            Fix = setting.Fix ?? "",
+            Path = setting.Path.Length > 0 ? setting.Path : setting.Flake,
+            Line = setting.Line > 0 ? setting.Line : null,
+            Target = setting.Configuration is null ? setting.Setting : $"{setting.Configuration}: {setting.Setting}",
+        };
     }
 
     private static (string Id, FindingSeverity Severity)? Classify(UnfreeSetting setting)
