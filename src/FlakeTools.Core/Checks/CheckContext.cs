@@ -147,37 +147,7 @@ public sealed class CheckContext
         }
     }
 
-    private IReadOnlyList<string> FindNixFiles()
-    {
-        var files = new List<string>();
-        var pending = new Stack<string>();
-        pending.Push(Directory);
-        while (pending.Count > 0 && files.Count < MaxFiles)
-        {
-            var folder = pending.Pop();
-            try
-            {
-                foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.nix").OrderBy(f => f, StringComparer.Ordinal))
-                {
-                    files.Add(Path.GetFullPath(file));
-                }
-                foreach (var sub in System.IO.Directory.EnumerateDirectories(folder))
-                {
-                    var info = new DirectoryInfo(sub);
-                    var name = info.Name;
-                    if (name.StartsWith('.') || name is "result" or "node_modules" || info.LinkTarget is not null) continue;
-                    // Another flake inside this one (a template, a sub-flake) has inputs of its own.
-                    if (File.Exists(Path.Combine(sub, "flake.nix"))) continue;
-                    pending.Push(sub);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // An unreadable folder holds nothing the checks can read.
-            }
-        }
-        return files;
-    }
+    private IReadOnlyList<string> FindNixFiles() => FlakeTree.NixFiles(Directory, MaxFiles);
 
     // A bound, so that a flake at the root of a huge tree is still checked in reasonable time.
     private const int MaxFiles = 20_000;

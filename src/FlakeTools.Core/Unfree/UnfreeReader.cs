@@ -833,15 +833,9 @@ public sealed class UnfreeReader
         return parent is BindingSyntax binding && binding.AttrPath.StaticNames is { } names ? string.Join(".", names) : null;
     }
 
-    /// <summary>The .nix files of a flake (not below hidden folders or result links), at most 5,000.</summary>
-    internal static IEnumerable<string> NixFiles(string directory)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden };
-        return Directory.EnumerateFiles(directory, "*.nix", options)
-            .Where(f => !System.IO.Path.GetRelativePath(directory, f).Split('/').Any(part => part.StartsWith('.')))
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .Take(5000);
-    }
+    /// <summary>The .nix files of the flake's own tree (<see cref="FlakeTree.NixFiles"/>), at most 5,000, in ordinal order.</summary>
+    internal static IEnumerable<string> NixFiles(string directory) =>
+        FlakeTree.NixFiles(directory, 5000).OrderBy(f => f, StringComparer.Ordinal);
 
     // ---------------------------------------------------------------- outside the flake
 
